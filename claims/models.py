@@ -1,0 +1,148 @@
+"""Claims: a snapshot of exactly what was (or will be) sent to the payer, and its timeline."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from claims.state import OPEN_STATUSES, WORK_QUEUES, ClaimStatus
+from patients.models import Coverage, Encounter, Patient
+from rcm.practice.models import Payer, Practice, Provider
+
+
+class FrequencyCode(models.TextChoices):
+    """CLM05-3: the claim frequency type."""
+
+    ORIGINAL = "1", "Original"
+    CORRECTED = "7", "Replacement of a prior claim"
+    VOID = "8", "Void of a prior claim"
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def ready_to_submit(self) -> ClaimQuerySet:
+        return self.filter(status=ClaimStatus.READY)
+
+    def in_queue(self, queue: str) -> ClaimQuerySet:
+        return self.filter(status__in=WORK_QUEUES[queue])
+
+    def open(self) -> ClaimQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Claim(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="claims")
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="claims")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="claims")
+    coverage = models.ForeignKey(Coverage, on_delete=models.PROTECT, related_name="claims")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
+    rendering_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    control_number = models.CharField(
+        max_length=38, unique=True, help_text="Patient control number (CLM01), unique for ever."
+    )
+    frequency_code = models.CharField(
+        max_length=1, choices=FrequencyCode.choices, default=FrequencyCode.ORIGINAL
+    )
+    original_claim = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replacements"
+    )
+    payer_claim_number = models.CharField(
+        max_length=50, blank=True, help_text="The payer's claim number (ICN), from 277CA or 835."
+    )
+    place_of_service = models.CharField(max_length=2)
+    service_date_from = models.DateField()
+    service_date_to = models.DateField()
+    prior_authorization = models.CharField(max_length=50, blank=True)
+    total_charge = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=80, blank=True, help_text="NTE: a note to the payer.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Serves the biller queues: a practice's claims in a set of statuses, oldest first.
+            models.Index(
+                fields=["practice", "status", "status_changed_at"], name="claim_queue_idx"
+            ),
+            models.Index(fields=["payer_claim_number"], name="claim_payer_number_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_charge__gte=0), name="claim_total_charge_gte_0"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.control_number}"
+
+
+class ClaimDiagnosis(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="diagnoses")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["claim", "position"]
+        verbose_name_plural = "claim diagnoses"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="claim_dx_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.code}"
+
+
+def _no_modifiers() -> list[str]:
+    return []
+
+
+class ClaimLine(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    control_number = models.CharField(
+        max_length=50, unique=True, help_text="Line item control number (REF*6R)."
+    )
+    procedure_code = models.CharField(max_length=5)
+    modifiers = ArrayField(
+        models.CharField(max_length=2), size=4, default=_no_modifiers, blank=True
+    )
+    units = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("1"))
+    diagnosis_pointers = ArrayField(models.PositiveSmallIntegerField(), size=4, default=list)
+    charge = models.DecimalField(max_digits=12, decimal_places=2)
+    service_date = models.DateField()
+
+    class Meta:
+        ordering = ["claim", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="claim_line_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control_number} {self.procedure_code}"
+
+
+class ClaimEvent(models.Model):
+    """The claim's timeline: one row per status change, written by `claim_transition` only."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=20, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=20, default="user")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,101 @@
+"""The claim state machine: every status, every allowed move, and the one function that moves.
+
+Nothing else sets `Claim.status`. Each transition runs in a transaction, locks the claim row and
+writes a timeline event in the same transaction, so two workers can never both submit, and the
+timeline always matches the status.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from claims.models import Claim
+    from rcm.practice.models import User
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    READY = "ready", "Ready to submit"
+    QUEUED = "queued", "Queued for the next batch"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted by the payer"
+    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", "In adjudication"
+    PAID = "paid", "Paid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    DENIED = "denied", "Denied"
+    APPEALED = "appealed", "Appealed"
+    REVERSED = "reversed", "Payment reversed"
+    VOID = "void", "Voided"
+    CLOSED = "closed", "Closed"
+
+
+S = ClaimStatus
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.READY, S.VOID}),
+    # READY means scrubbed with no error left; a change sends it back to DRAFT.
+    S.READY: frozenset({S.QUEUED, S.DRAFT, S.VOID}),
+    S.QUEUED: frozenset({S.SUBMITTED, S.READY}),
+    # 999 / 277CA answer a submission.
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED}),
+    S.ACCEPTED: frozenset({S.PENDING, S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REJECTED}),
+    S.PENDING: frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED}),
+    # A rejected claim never reached adjudication: correct it and send it again.
+    S.REJECTED: frozenset({S.DRAFT, S.VOID}),
+    S.DENIED: frozenset({S.APPEALED, S.DRAFT, S.CLOSED, S.PAID, S.PARTIALLY_PAID}),
+    S.APPEALED: frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED, S.CLOSED}),
+    S.PARTIALLY_PAID: frozenset({S.PAID, S.APPEALED, S.REVERSED, S.CLOSED, S.DRAFT}),
+    S.PAID: frozenset({S.REVERSED, S.CLOSED}),
+    S.REVERSED: frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED, S.DRAFT, S.CLOSED}),
+    S.VOID: frozenset(),
+    S.CLOSED: frozenset({S.REVERSED}),
+}
+
+# Where a biller's attention is needed.
+WORK_QUEUES: dict[str, tuple[str, ...]] = {
+    "ready": (S.DRAFT, S.READY),
+    "rejected": (S.REJECTED,),
+    "waiting": (S.QUEUED, S.SUBMITTED, S.ACCEPTED, S.PENDING, S.APPEALED),
+    "denied": (S.DENIED, S.PARTIALLY_PAID, S.REVERSED),
+}
+OPEN_STATUSES = frozenset(TRANSITIONS) - {S.PAID, S.VOID, S.CLOSED}
+
+
+class InvalidTransition(Exception):
+    def __init__(self, claim_id: int, from_status: str, to_status: str) -> None:
+        self.from_status, self.to_status = from_status, to_status
+        super().__init__(
+            f"Claim {claim_id} is {ClaimStatus(from_status).label.lower()}; "
+            f"it cannot become {ClaimStatus(to_status).label.lower()}."
+        )
+
+
+def can_transition(from_status: str, to_status: str) -> bool:
+    return to_status in TRANSITIONS[from_status]
+
+
+def claim_transition(
+    *, claim: Claim, to: str, user: User | None = None, source: str = "user", note: str = ""
+) -> Claim:
+    """Move `claim` to `to`, or raise InvalidTransition; returns the locked, updated row.
+
+    `source` says what caused the move (user, scrubber, batch, 999, 277CA, 835, status check).
+    """
+    with transaction.atomic():
+        locked = type(claim).objects.select_for_update().get(pk=claim.pk)
+        if not can_transition(locked.status, to):
+            raise InvalidTransition(locked.pk, locked.status, to)
+        from_status = locked.status
+        locked.status = to
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_changed_at"])
+        locked.events.create(
+            from_status=from_status, to_status=to, user=user, source=source, note=note
+        )
+    claim.status, claim.status_changed_at = locked.status, locked.status_changed_at
+    return locked

@@ -1,0 +1,15 @@
+"""Audit every insert, update and delete on this app's tables that hold patient data."""
+
+from django.db import migrations
+
+from rcm.audit.db import AttachAuditTrigger
+
+
+class Migration(migrations.Migration):
+    dependencies = [("denials", "0002_initial"), ("audit", "0003_audit_trigger_and_append_only")]
+
+    operations = [
+        AttachAuditTrigger("denials_claimpayment"),
+        AttachAuditTrigger("denials_linepayment"),
+        AttachAuditTrigger("denials_adjustment"),
+    ]

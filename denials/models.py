@@ -1,0 +1,125 @@
+"""Remittances (835): payments, claim and line payments, adjustments, remark codes, PLB."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from claims.models import Claim, ClaimLine
+from rcm.practice.models import Payer, Practice
+
+
+class AdjustmentGroup(models.TextChoices):
+    CONTRACTUAL = "CO", "Contractual obligation"
+    CORRECTION = "CR", "Correction and reversal"
+    OTHER = "OA", "Other adjustment"
+    PAYER_INITIATED = "PI", "Payer initiated reduction"
+    PATIENT = "PR", "Patient responsibility"
+
+
+class Remittance(models.Model):
+    """One payment (BPR/TRN): one 835 transaction set, for one payee practice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="remittances")
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT)
+    payer_name = models.CharField(max_length=60)
+    trace_number = models.CharField(max_length=50, help_text="TRN02: check or EFT number.")
+    payer_identifier = models.CharField(max_length=50, help_text="TRN03: the payer's identifier.")
+    payment_method = models.CharField(max_length=3, help_text="BPR04: ACH, CHK, NON …")
+    payment_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    payment_date = models.DateField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            # The same payment is never posted twice.
+            models.UniqueConstraint(
+                fields=["payer_identifier", "trace_number"], name="remittance_unique_trace"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer_name} {self.trace_number} {self.payment_amount}"
+
+
+class ClaimPayment(models.Model):
+    """CLP: the payer's decision on one claim."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.CASCADE, related_name="claim_payments"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    control_number = models.CharField(max_length=38, help_text="CLP01, our claim control number.")
+    status_code = models.CharField(max_length=2, help_text="CLP02: 1, 2, 3, 4, 19, 20, 22 …")
+    charge = models.DecimalField(max_digits=12, decimal_places=2)
+    paid = models.DecimalField(max_digits=12, decimal_places=2)
+    patient_responsibility = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    remarks = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+
+    class Meta:
+        ordering = ["remittance", "id"]
+        indexes = [models.Index(fields=["control_number"], name="claim_payment_control_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.control_number} status {self.status_code} paid {self.paid}"
+
+
+class LinePayment(models.Model):  # noqa: DJ008 (shown only inside its claim payment)
+    """SVC: the payer's decision on one service line."""
+
+    claim_payment = models.ForeignKey(ClaimPayment, on_delete=models.CASCADE, related_name="lines")
+    claim_line = models.ForeignKey(
+        ClaimLine, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    control_number = models.CharField(max_length=50, blank=True, help_text="REF*6R.")
+    procedure_code = models.CharField(max_length=48)
+    modifiers = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    charge = models.DecimalField(max_digits=12, decimal_places=2)
+    paid = models.DecimalField(max_digits=12, decimal_places=2)
+    units = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    service_date = models.DateField(null=True, blank=True)
+    remarks = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+
+    class Meta:
+        ordering = ["claim_payment", "id"]
+
+
+class Adjustment(models.Model):
+    """CAS: one group/reason/amount triplet, on a claim payment or on one of its lines."""
+
+    claim_payment = models.ForeignKey(
+        ClaimPayment, on_delete=models.CASCADE, related_name="adjustments"
+    )
+    line_payment = models.ForeignKey(
+        LinePayment, null=True, blank=True, on_delete=models.CASCADE, related_name="adjustments"
+    )
+    group = models.CharField(max_length=2, choices=AdjustmentGroup.choices)
+    reason = models.CharField(max_length=5, help_text="CARC.")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim_payment", "line_payment", "id"]
+        indexes = [models.Index(fields=["group", "reason"], name="adjustment_reason_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.group}-{self.reason} {self.amount}"
+
+
+class ProviderAdjustment(models.Model):  # noqa: DJ008 (shown only inside its remittance)
+    """PLB: an adjustment to the whole payment, not to one claim (interest, recoupment …)."""
+
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.CASCADE, related_name="provider_adjustments"
+    )
+    reason = models.CharField(max_length=2)
+    reference = models.CharField(max_length=50, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["remittance", "id"]

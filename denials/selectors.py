@@ -1,0 +1,38 @@
+"""Reads of remittances and denials for dashboards, fenced to the user's practices."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from denials.models import Adjustment, Remittance
+from rcm.practice.selectors import Viewer, practice_ids_for
+
+
+def remittance_list(*, user: Viewer) -> QuerySet[Remittance]:
+    return Remittance.objects.filter(practice_id__in=practice_ids_for(user=user))
+
+
+def payments_received(*, user: Viewer, since: datetime.date) -> Decimal:
+    total = (
+        remittance_list(user=user)
+        .filter(payment_date__gte=since)
+        .aggregate(total=Sum("payment_amount"))["total"]
+    )
+    return total or Decimal("0.00")
+
+
+def top_denial_reasons(*, user: Viewer, limit: int = 5) -> list[dict[str, Any]]:
+    """The CARC codes that cost the most, outside contractual write-downs (CO-45) and PR."""
+    rows: Any = (
+        Adjustment.objects.filter(claim_payment__practice_id__in=practice_ids_for(user=user))
+        .exclude(group="PR")
+        .exclude(group="CO", reason="45")
+        .values("group", "reason")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("-amount")[:limit]
+    )
+    return list(rows)

@@ -1,0 +1,217 @@
+"""Patients, their insurance coverages, eligibility checks and encounters (visits)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from rcm.practice.models import Payer, Practice, Provider
+from rcm.practice.validators import validate_state, validate_zip
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    UNKNOWN = "U", "Unknown"
+
+
+class Patient(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
+    mrn = models.CharField("MRN", max_length=20, help_text="Medical record number, per practice.")
+    first_name = models.CharField(max_length=35)
+    middle_name = models.CharField(max_length=25, blank=True)
+    last_name = models.CharField(max_length=60)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    address1 = models.CharField("address", max_length=55)
+    address2 = models.CharField("address line 2", max_length=55, blank=True)
+    city = models.CharField(max_length=30)
+    state = models.CharField(max_length=2, validators=[validate_state])
+    zip_code = models.CharField("ZIP", max_length=9, validators=[validate_zip])
+    phone = models.CharField(max_length=10, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "date_of_birth"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "mrn"], name="patient_unique_mrn")
+        ]
+        indexes = [
+            # Serves the front desk's name + date-of-birth search within a practice.
+            models.Index(fields=["practice", "last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["practice", "date_of_birth"], name="patient_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.mrn})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+
+
+class CoveragePriority(models.IntegerChoices):
+    PRIMARY = 1, "Primary"
+    SECONDARY = 2, "Secondary"
+    TERTIARY = 3, "Tertiary"
+
+
+class Relationship(models.TextChoices):
+    """The patient's relationship to the subscriber (X12 individual relationship code)."""
+
+    SELF = "18", "Self"
+    SPOUSE = "01", "Spouse"
+    CHILD = "19", "Child"
+    OTHER = "G8", "Other relationship"
+
+
+class Coverage(models.Model):
+    """A patient's insurance with one payer. The subscriber is the patient unless related."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="coverages")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
+    priority = models.PositiveSmallIntegerField(choices=CoveragePriority.choices)
+    member_id = models.CharField("member ID", max_length=80)
+    group_number = models.CharField(max_length=50, blank=True)
+    plan_name = models.CharField(max_length=60, blank=True)
+    relationship = models.CharField(
+        "patient's relationship to subscriber",
+        max_length=2,
+        choices=Relationship.choices,
+        default=Relationship.SELF,
+    )
+    subscriber_first_name = models.CharField(max_length=35, blank=True)
+    subscriber_last_name = models.CharField(max_length=60, blank=True)
+    subscriber_date_of_birth = models.DateField(null=True, blank=True)
+    subscriber_sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    subscriber_address1 = models.CharField(max_length=55, blank=True)
+    subscriber_city = models.CharField(max_length=30, blank=True)
+    subscriber_state = models.CharField(max_length=2, blank=True)
+    subscriber_zip_code = models.CharField(max_length=9, blank=True)
+    effective_date = models.DateField()
+    termination_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["patient", "priority", "-effective_date"]
+        indexes = [models.Index(fields=["practice", "member_id"], name="coverage_member_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(termination_date__isnull=True)
+                | Q(termination_date__gte=models.F("effective_date")),
+                name="coverage_terminates_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.member_id} ({self.get_priority_display()})"
+
+    def is_active_on(self, day: object) -> bool:
+        return self.effective_date <= day and (  # type: ignore[operator]
+            self.termination_date is None or day <= self.termination_date  # type: ignore[operator]
+        )
+
+
+class EligibilityCheck(models.Model):
+    """One 270 sent and the 271 that answered it (filled in by the eligibility work)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the payer"
+        ACTIVE = "active", "Coverage active"
+        INACTIVE = "inactive", "Coverage inactive"
+        ERROR = "error", "Payer could not answer"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    coverage = models.ForeignKey(
+        Coverage, on_delete=models.CASCADE, related_name="eligibility_checks"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    service_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    summary = models.JSONField(default=dict, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Eligibility of {self.coverage_id} for {self.service_date}: {self.status}"
+
+
+class PlaceOfService(models.TextChoices):
+    """The place-of-service codes a physician practice uses most (full list in code sets)."""
+
+    TELEHEALTH_OTHER = "02", "Telehealth other than in patient's home"
+    TELEHEALTH_HOME = "10", "Telehealth in patient's home"
+    OFFICE = "11", "Office"
+    HOME = "12", "Home"
+    URGENT_CARE = "20", "Urgent care facility"
+    INPATIENT = "21", "Inpatient hospital"
+    OUTPATIENT_ON_CAMPUS = "22", "On campus-outpatient hospital"
+    EMERGENCY = "23", "Emergency room - hospital"
+    ASC = "24", "Ambulatory surgical center"
+    SNF = "31", "Skilled nursing facility"
+    NURSING_FACILITY = "32", "Nursing facility"
+    INDEPENDENT_LAB = "81", "Independent laboratory"
+
+
+class EncounterStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    AWAITING_CODING = "awaiting_coding", "Waiting for coding"
+    CODING_IN_PROGRESS = "coding", "Coding in progress"
+    CODED = "coded", "Coded"
+    BILLED = "billed", "Billed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class EncounterQuerySet(models.QuerySet["Encounter"]):
+    def awaiting_coding(self) -> EncounterQuerySet:
+        return self.filter(
+            status__in=[EncounterStatus.AWAITING_CODING, EncounterStatus.CODING_IN_PROGRESS]
+        )
+
+
+class Encounter(models.Model):
+    """A visit: who was seen, by whom, when and where, and the clinical note coders read."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="encounters")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
+    rendering_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    date_of_service = models.DateField()
+    place_of_service = models.CharField(
+        max_length=2, choices=PlaceOfService.choices, default=PlaceOfService.OFFICE
+    )
+    clinical_note = models.TextField(blank=True)
+    prior_authorization = models.CharField(max_length=50, blank=True)
+    status = models.CharField(
+        max_length=20, choices=EncounterStatus.choices, default=EncounterStatus.SCHEDULED
+    )
+    assigned_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EncounterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_of_service", "-id"]
+        indexes = [
+            # Serves the coder worklist: a practice's encounters in one status, oldest first.
+            models.Index(
+                fields=["practice", "status", "date_of_service"], name="encounter_worklist_idx"
+            ),
+            models.Index(fields=["patient", "date_of_service"], name="encounter_patient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} on {self.date_of_service}"

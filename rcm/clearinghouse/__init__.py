@@ -1,0 +1,1 @@
+"""Clearinghouse gateway protocol and its transports (sandbox payer, SFTP); uses rcm.x12."""

@@ -1,0 +1,179 @@
+"""Tenancy and setup: users, practices, memberships with roles, providers, payers, fee schedules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from rcm.practice.validators import (
+    validate_npi,
+    validate_state,
+    validate_taxonomy,
+    validate_tin,
+    validate_zip,
+)
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their memberships, not from here."""
+
+    class Meta:
+        db_table = "practice_user"
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    CODER = "coder", "Coder"
+    BILLER = "biller", "Biller"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class Practice(models.Model):
+    """A billing entity: the 2010AA billing provider on every claim it sends."""
+
+    name = models.CharField(max_length=120)
+    npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
+    tin = models.CharField("TIN", max_length=9, validators=[validate_tin])
+    taxonomy = models.CharField(max_length=10, validators=[validate_taxonomy])
+    address1 = models.CharField("address", max_length=55)
+    address2 = models.CharField("address line 2", max_length=55, blank=True)
+    city = models.CharField(max_length=30)
+    state = models.CharField(max_length=2, validators=[validate_state])
+    zip_code = models.CharField("ZIP", max_length=9, validators=[validate_zip])
+    phone = models.CharField(max_length=10, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one practice. A user may hold several roles in several practices."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "practice", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.practice}"
+
+
+class Provider(models.Model):
+    """A rendering provider (2310B) who works for a practice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="providers")
+    first_name = models.CharField(max_length=35)
+    last_name = models.CharField(max_length=60)
+    credential = models.CharField(max_length=10, blank=True, help_text="MD, DO, NP, PA …")
+    npi = models.CharField("NPI", max_length=10, validators=[validate_npi])
+    taxonomy = models.CharField(max_length=10, validators=[validate_taxonomy])
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "npi"], name="provider_unique_npi")
+        ]
+
+    def __str__(self) -> str:
+        suffix = f", {self.credential}" if self.credential else ""
+        return f"{self.first_name} {self.last_name}{suffix}"
+
+
+class ClaimFilingIndicator(models.TextChoices):
+    """SBR09 / CLP06: the kind of plan a claim is filed with."""
+
+    COMMERCIAL = "CI", "Commercial insurance"
+    BLUE_CROSS = "BL", "Blue Cross / Blue Shield"
+    HMO = "HM", "Health maintenance organization"
+    PPO = "12", "Preferred provider organization"
+    POS = "13", "Point of service"
+    MEDICARE_B = "MB", "Medicare Part B"
+    MEDICAID = "MC", "Medicaid"
+    TRICARE = "CH", "TRICARE (CHAMPUS)"
+    VA = "VA", "Veterans Affairs plan"
+    WORKERS_COMP = "WC", "Workers' compensation"
+    SELF_PAY = "09", "Self-pay"
+
+
+class Payer(models.Model):
+    """An insurer as the clearinghouse knows it. Shared by every practice: it holds no PHI."""
+
+    name = models.CharField(max_length=60)
+    payer_id = models.CharField(
+        "payer ID", max_length=80, unique=True, help_text="The clearinghouse's payer ID (NM109)."
+    )
+    claim_filing_indicator = models.CharField(max_length=2, choices=ClaimFilingIndicator.choices)
+    timely_filing_days = models.PositiveIntegerField(
+        default=365, help_text="Days after the date of service within which a claim must arrive."
+    )
+    turnaround_days = models.PositiveIntegerField(
+        default=14, help_text="Usual days from acceptance to remittance; status checks start after."
+    )
+    prior_auth_codes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Procedure codes this payer requires a prior authorization for.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeeSchedule(models.Model):
+    """A practice's charges by procedure code; payer-specific when `payer` is set."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="fee_schedules")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, null=True, blank=True)
+    name = models.CharField(max_length=80)
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["practice", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "payer", "effective_from"],
+                name="fee_schedule_unique_start",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice}: {self.name} from {self.effective_from}"
+
+
+class FeeScheduleEntry(models.Model):
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="entries")
+    code = models.CharField(max_length=5, help_text="CPT or HCPCS code.")
+    charge = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "fee schedule entries"
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "code"], name="fee_entry_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.charge}"

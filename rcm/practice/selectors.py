@@ -1,0 +1,88 @@
+"""Reads about tenancy: which practices a user belongs to, and in which roles."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from rcm.practice.models import (
+    FeeScheduleEntry,
+    Membership,
+    Payer,
+    Practice,
+    Provider,
+    Role,
+    User,
+)
+
+# Selectors take whoever made the request; an anonymous or inactive user sees nothing.
+Viewer = User | AnonymousUser
+
+
+def practice_ids_for(*, user: Viewer, roles: Iterable[str] | None = None) -> list[int]:
+    """Ids of the active practices `user` is a member of (in one of `roles`, when given).
+
+    Every selector that touches patient data filters by this list: it is the tenancy fence.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    memberships = Membership.objects.filter(user=user, practice__is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return sorted(set(memberships.values_list("practice_id", flat=True)))
+
+
+def practice_list(*, user: Viewer) -> QuerySet[Practice]:
+    return Practice.objects.filter(pk__in=practice_ids_for(user=user))
+
+
+def roles_for(*, user: Viewer) -> list[str]:
+    """The distinct roles a user holds, in the order of `Role` (front desk first)."""
+    if not user.is_authenticated:
+        return []
+    held = set(
+        Membership.objects.filter(user=user, practice__is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+    return [role.value for role in Role if role.value in held]
+
+
+def user_has_role(*, user: Viewer, practice_id: int, roles: Iterable[str]) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, practice_id=practice_id, role__in=list(roles), practice__is_active=True
+    ).exists()
+
+
+def provider_list(*, user: Viewer) -> QuerySet[Provider]:
+    return Provider.objects.filter(practice_id__in=practice_ids_for(user=user))
+
+
+def payer_list() -> QuerySet[Payer]:
+    return Payer.objects.filter(is_active=True)
+
+
+def fee_for(
+    *, practice: Practice, code: str, on: datetime.date, payer: Payer | None = None
+) -> Decimal | None:
+    """The practice's charge for `code` on a date: the payer's schedule first, then the standard."""
+    for schedule_payer in ([payer] if payer else []) + [None]:
+        entry = (
+            FeeScheduleEntry.objects.filter(
+                schedule__practice=practice,
+                schedule__payer=schedule_payer,
+                schedule__effective_from__lte=on,
+                code=code,
+            )
+            .order_by("-schedule__effective_from")
+            .first()
+        )
+        if entry is not None:
+            return entry.charge
+    return None

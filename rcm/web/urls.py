@@ -1,0 +1,22 @@
+"""URLs of the web shell: sign in and out, home pages per role, health."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from rcm.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("front-desk/", views.home_front_desk, name="home-front-desk"),
+    path("coding/", views.home_coder, name="home-coder"),
+    path("billing/", views.home_biller, name="home-biller"),
+    path("administration/", views.home_administrator, name="home-administrator"),
+    path("patients/<int:pk>/", views.patient_chart_view, name="patient-detail"),
+    path("health/", views.health, name="health"),
+]

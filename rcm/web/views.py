@@ -1,0 +1,132 @@
+"""The web shell: each role's home page with real counts, and the health check."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_list, claim_queue_counts
+from denials.selectors import payments_received, top_denial_reasons
+from patients.models import EncounterStatus, Patient
+from patients.selectors import (
+    coverage_list_for_patient,
+    encounter_list,
+    encounters_awaiting_coding,
+    encounters_upcoming,
+    patient_chart,
+    patient_list,
+)
+from rcm.practice.models import Role
+from rcm.practice.permissions import AuthenticatedRequest, role_required
+from rcm.practice.selectors import practice_list, roles_for
+from rcm.practice.tasks import HEARTBEAT_KEY
+from rcm.web.context_processors import ROLE_HOMES
+
+HOME_FOR_ROLE = {role: url_name for role, _label, url_name in ROLE_HOMES}
+
+
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """Send each user to the home page of their first role."""
+    roles = roles_for(user=request.user)
+    if not roles:
+        return render(request, "web/no_membership.html", status=403)
+    return redirect(HOME_FOR_ROLE[roles[0]])
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+@role_required(Role.FRONT_DESK, Role.ADMINISTRATOR)
+def home_front_desk(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    upcoming = encounters_upcoming(user=user, today=_today(), days=7)
+    context = {
+        "patient_count": patient_list(user=user).count(),
+        "upcoming_count": upcoming.count(),
+        "upcoming": upcoming[:15],
+    }
+    return render(request, "web/home_front_desk.html", context)
+
+
+@role_required(Role.CODER, Role.ADMINISTRATOR)
+def home_coder(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    waiting = encounters_awaiting_coding(user=user)
+    coded = encounter_list(user=user, statuses=[EncounterStatus.CODED])
+    context = {
+        "waiting_count": waiting.filter(status=EncounterStatus.AWAITING_CODING).count(),
+        "in_progress_count": waiting.filter(status=EncounterStatus.CODING_IN_PROGRESS).count(),
+        "coded_count": coded.count(),
+        "oldest": waiting[:15],
+    }
+    return render(request, "web/home_coder.html", context)
+
+
+@role_required(Role.BILLER, Role.ADMINISTRATOR)
+def home_biller(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "queues": claim_queue_counts(user=user),
+        "rejected": claim_list(user=user, queue="rejected")[:10],
+        "denied": claim_list(user=user, queue="denied")[:10],
+    }
+    return render(request, "web/home_biller.html", context)
+
+
+@role_required(Role.ADMINISTRATOR)
+def home_administrator(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    today = _today()
+    by_status = claim_counts_by_status(user=user)
+    context = {
+        "practices": practice_list(user=user),
+        "by_status": by_status,
+        "aging": claim_ar_aging(user=user, today=today),
+        "payments_30_days": payments_received(user=user, since=today - datetime.timedelta(days=30)),
+        "denial_reasons": top_denial_reasons(user=user),
+        "worker_heartbeat": cache.get(HEARTBEAT_KEY),
+    }
+    return render(request, "web/home_administrator.html", context)
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the IT person: is the database up, is Redis up, are workers alive."""
+    report: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        report["database"] = "ok"
+    except Exception as error:  # any failure means unhealthy; say which
+        report["database"] = f"error: {error.__class__.__name__}"
+    try:
+        report["worker_heartbeat"] = cache.get(HEARTBEAT_KEY)
+        report["redis"] = "ok"
+    except Exception as error:
+        report["redis"] = f"error: {error.__class__.__name__}"
+    healthy = report["database"] == "ok" and report["redis"] == "ok"
+    report["status"] = "ok" if healthy else "unhealthy"
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@role_required(*Role.values)
+def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A patient's chart: demographics, coverage, encounters, claims. Every view is audited."""
+    try:
+        patient = patient_chart(user=request.user, pk=pk)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None
+    context = {
+        "patient": patient,
+        "coverages": coverage_list_for_patient(patient=patient),
+        "encounters": patient.encounters.select_related("rendering_provider"),
+        "claims": claim_list(user=request.user).filter(patient=patient),
+    }
+    return render(request, "patients/detail.html", context)

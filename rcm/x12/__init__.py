@@ -1,0 +1,1 @@
+"""Pure X12 5010 library: bytes <-> dataclasses. No Django import, ever."""
