@@ -31,6 +31,11 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or _secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto and X-Forwarded-For
+# (the audit trail then records the client's address, not the proxy's).
+if env.bool("RCM_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    RCM_TRUST_X_FORWARDED_FOR = True
 
 DATABASE_URL = env("DATABASE_URL", default=None) or embedded.postgres_url(VAR_DIR)
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(VAR_DIR)

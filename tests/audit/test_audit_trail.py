@@ -85,9 +85,12 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(db, practice_a, sta
     PatientFactory(practice=practice_a)
     assert AuditEvent.objects.exists()
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
 
     assert AuditEvent.objects.filter(action=AuditAction.INSERT).exists()
 
