@@ -69,7 +69,7 @@ chromium:
 	fi
 
 bench: setup
-	$(BIN)/python -m bench
+	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
