@@ -4,12 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from rcm.web import views
+from rcm.web.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            authentication_form=ThrottledAuthenticationForm,
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -17,6 +22,7 @@ urlpatterns = [
     path("coding/", views.home_coder, name="home-coder"),
     path("billing/", views.home_biller, name="home-biller"),
     path("administration/", views.home_administrator, name="home-administrator"),
+    path("administration/audit/", views.audit_log, name="audit-log"),
     path("patients/<int:pk>/", views.patient_chart_view, name="patient-detail"),
     path("health/", views.health, name="health"),
 ]

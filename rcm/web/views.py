@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -22,9 +23,11 @@ from patients.selectors import (
     patient_chart,
     patient_list,
 )
+from rcm.audit.models import AuditAction
+from rcm.audit.selectors import audit_events_for_practices
 from rcm.practice.models import Role
 from rcm.practice.permissions import AuthenticatedRequest, role_required
-from rcm.practice.selectors import practice_list, roles_for
+from rcm.practice.selectors import practice_ids_for, practice_list, roles_for
 from rcm.practice.tasks import HEARTBEAT_KEY
 from rcm.web.context_processors import ROLE_HOMES
 
@@ -130,3 +133,19 @@ def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "claims": claim_list(user=request.user).filter(patient=patient),
     }
     return render(request, "patients/detail.html", context)
+
+
+@role_required(Role.ADMINISTRATOR)
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    """Who touched which patient data, for the practices this user administers."""
+    practice_ids = practice_ids_for(user=request.user, roles=[Role.ADMINISTRATOR])
+    events = audit_events_for_practices(practice_ids=practice_ids)
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        events = events.filter(action=action)
+    actor = request.GET.get("actor", "").strip()[:150]
+    if actor:
+        events = events.filter(actor__username__iexact=actor)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "actions": AuditAction.choices, "action": action, "actor": actor}
+    return render(request, "web/audit_log.html", context)

@@ -126,3 +126,22 @@ def test_every_table_holding_patient_data_has_the_audit_trigger(db):
         )
         audited = {row[0] for row in cursor.fetchall()}
     assert set(PATIENT_DATA_TABLES) <= audited
+
+
+def test_administrators_read_their_practices_audit_log(
+    client, administrator, practice_a, practice_b
+):
+    mine = PatientFactory(practice=practice_a)
+    theirs = PatientFactory(practice=practice_b)
+    client.force_login(administrator)
+
+    response = client.get(reverse("audit-log"), {"action": "insert"})
+
+    shown = {(e.table_name, e.object_pk) for e in response.context["page_obj"].object_list}
+    assert ("patients_patient", str(mine.pk)) in shown
+    assert ("patients_patient", str(theirs.pk)) not in shown
+
+
+def test_only_administrators_open_the_audit_log(client, biller):
+    client.force_login(biller)
+    assert client.get(reverse("audit-log")).status_code == 403
