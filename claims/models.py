@@ -129,7 +129,7 @@ class ClaimLine(models.Model):
 
 
 class ClaimEvent(models.Model):
-    """The claim's timeline: one row per status change, written by `claim_transition` only."""
+    """The timeline: the creation event, then one row per status change by `claim_transition`."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 from rcm.practice.models import Role
 from tests.factories import MembershipFactory, PracticeFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_cache_keys():
+    """Tests share the developer's Redis: give their cache keys a prefix of their own."""
+    cache = {**settings.CACHES["default"], "KEY_PREFIX": "rcm-test"}
+    with override_settings(CACHES={"default": cache}):
+        yield
 
 
 @pytest.fixture

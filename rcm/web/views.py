@@ -94,9 +94,14 @@ def home_administrator(request: AuthenticatedRequest) -> HttpResponse:
         "aging": claim_ar_aging(user=user, today=today),
         "payments_30_days": payments_received(user=user, since=today - datetime.timedelta(days=30)),
         "denial_reasons": top_denial_reasons(user=user),
-        "worker_heartbeat": cache.get(HEARTBEAT_KEY),
+        "worker_heartbeat": _heartbeat(),
     }
     return render(request, "web/home_administrator.html", context)
+
+
+def _heartbeat() -> datetime.datetime | None:
+    stamp = cache.get(HEARTBEAT_KEY)
+    return datetime.datetime.fromisoformat(stamp) if stamp else None
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Tests of the code sets: loading, importing and looking codes up."""
