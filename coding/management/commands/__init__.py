@@ -1,0 +1,1 @@
+"""Commands that load and import code sets."""
