@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rcm.audit.middleware.AuditContextMiddleware",
     "rcm.web.middleware.LoginRequiredMiddleware",
+    "rcm.web.middleware.PracticeScopeMiddleware",
 ]
 
 ROOT_URLCONF = "rcm.urls"

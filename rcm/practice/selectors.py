@@ -23,21 +23,28 @@ from rcm.practice.models import (
 Viewer = User | AnonymousUser
 
 
-def practice_ids_for(*, user: Viewer, roles: Iterable[str] | None = None) -> list[int]:
+def practice_ids_for(
+    *, user: Viewer, roles: Iterable[str] | None = None, scoped: bool = True
+) -> list[int]:
     """Ids of the active practices `user` is a member of (in one of `roles`, when given).
 
     Every selector that touches patient data filters by this list: it is the tenancy fence.
+    A user working in many practices may narrow it to one for the session (`practice_scope`,
+    set by the web shell); the scope can only narrow the fence, never widen it.
     """
     if not user.is_authenticated or not user.is_active:
         return []
     memberships = Membership.objects.filter(user=user, practice__is_active=True)
+    scope = getattr(user, "practice_scope", None) if scoped else None
+    if scope is not None:
+        memberships = memberships.filter(practice_id=scope)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return sorted(set(memberships.values_list("practice_id", flat=True)))
 
 
-def practice_list(*, user: Viewer) -> QuerySet[Practice]:
-    return Practice.objects.filter(pk__in=practice_ids_for(user=user))
+def practice_list(*, user: Viewer, scoped: bool = True) -> QuerySet[Practice]:
+    return Practice.objects.filter(pk__in=practice_ids_for(user=user, scoped=scoped))
 
 
 def roles_for(*, user: Viewer) -> list[str]:
@@ -50,6 +57,18 @@ def roles_for(*, user: Viewer) -> list[str]:
         )
     )
     return [role.value for role in Role if role.value in held]
+
+
+def membership_summary(*, user: Viewer) -> tuple[list[str], list[tuple[int, str]]]:
+    """(roles held, [(practice id, name)]) in one query: what the navigation needs."""
+    if not user.is_authenticated:
+        return [], []
+    rows = Membership.objects.filter(user=user, practice__is_active=True).values_list(
+        "role", "practice_id", "practice__name"
+    )
+    held = {role for role, _id, _name in rows}
+    practices = sorted({(pk, name) for _role, pk, name in rows}, key=lambda p: p[1])
+    return [role.value for role in Role if role.value in held], practices
 
 
 def user_has_role(*, user: Viewer, practice_id: int, roles: Iterable[str]) -> bool:

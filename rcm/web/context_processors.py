@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from rcm.practice.selectors import roles_for
+from rcm.practice.selectors import membership_summary
 
 # (role, label, url name) for the role home pages, in menu order.
 ROLE_HOMES = (
@@ -19,7 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_roles": []}
-    if not hasattr(request, "_rcm_roles"):
-        request._rcm_roles = roles_for(user=user)  # type: ignore[attr-defined]
-    held = request._rcm_roles  # type: ignore[attr-defined]
-    return {"nav_roles": [entry for entry in ROLE_HOMES if entry[0] in held]}
+    held, practices = membership_summary(user=user)
+    return {
+        "nav_roles": [entry for entry in ROLE_HOMES if entry[0] in held],
+        "nav_practices": practices if len(practices) > 1 else [],
+        "nav_scope": getattr(user, "practice_scope", None),
+    }

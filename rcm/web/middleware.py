@@ -12,6 +12,22 @@ from django.http import HttpRequest, HttpResponse
 PUBLIC_PREFIXES = ("/login/", "/static/", "/api/", "/health/")
 
 
+SCOPE_SESSION_KEY = "practice_scope"
+
+
+class PracticeScopeMiddleware:
+    """Narrow every selector to the one practice the user chose for this session, if any."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        scope = request.session.get(SCOPE_SESSION_KEY)
+        if scope is not None and request.user.is_authenticated:
+            request.user.practice_scope = scope  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
 class LoginRequiredMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

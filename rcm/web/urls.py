@@ -24,5 +24,6 @@ urlpatterns = [
     path("administration/", views.home_administrator, name="home-administrator"),
     path("administration/audit/", views.audit_log, name="audit-log"),
     path("patients/<int:pk>/", views.patient_chart_view, name="patient-detail"),
+    path("scope/", views.practice_scope_set, name="practice-scope"),
     path("health/", views.health, name="health"),
 ]

@@ -7,10 +7,17 @@ import datetime
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_list, claim_queue_counts
 from denials.selectors import payments_received, top_denial_reasons
@@ -30,6 +37,7 @@ from rcm.practice.permissions import AuthenticatedRequest, role_required
 from rcm.practice.selectors import practice_ids_for, practice_list, roles_for
 from rcm.practice.tasks import HEARTBEAT_KEY
 from rcm.web.context_processors import ROLE_HOMES
+from rcm.web.middleware import SCOPE_SESSION_KEY
 
 HOME_FOR_ROLE = {role: url_name for role, _label, url_name in ROLE_HOMES}
 
@@ -154,3 +162,19 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     context = {"page_obj": page, "actions": AuditAction.choices, "action": action, "actor": actor}
     return render(request, "web/audit_log.html", context)
+
+
+@require_POST
+def practice_scope_set(request: AuthenticatedRequest) -> HttpResponse:
+    """Work in one of my practices, or in all of them (an empty choice)."""
+    choice = request.POST.get("practice", "")
+    if choice == "":
+        request.session.pop(SCOPE_SESSION_KEY, None)
+    elif choice.isdigit() and int(choice) in practice_ids_for(user=request.user, scoped=False):
+        request.session[SCOPE_SESSION_KEY] = int(choice)
+    else:
+        return HttpResponseBadRequest("You are not a member of that practice.")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)
