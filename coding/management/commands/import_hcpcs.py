@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
-from functools import partial
 from pathlib import Path
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
 
 from coding.codesets import hcpcs
-from coding.codesets.cli import iso_date, load_and_report
-from coding.codesets.records import ReleaseSpec
+from coding.codesets.cli import ReleaseFileImportCommand
+from coding.codesets.records import CodeRecord
 from coding.models import CodeSystem
 
 
-class Command(BaseCommand):
+class Command(ReleaseFileImportCommand):
     help = (
         "Import the CMS HCPCS file (HCPC{YEAR}_{MONTH}_ANWEB fixed-width TXT, or its XLSX saved "
         "as CSV) as one HCPCS release. Bad input stops the import with the line at fault and "
         "writes nothing; importing the same version again changes nothing."
     )
+    system = CodeSystem.HCPCS.value
+    source_label = "CMS HCPCS Level II file"
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        # Our --version names the release being loaded; it replaces Django's --version.
-        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
-
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--effective-date",
-            type=iso_date,
-            required=True,
-            help="YYYY-MM-DD the codes apply from.",
-        )
-        parser.add_argument(
-            "--version", dest="release_version", required=True, help="The release's name."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        spec = ReleaseSpec(
-            system=CodeSystem.HCPCS.value,
-            version=options["release_version"],
-            effective_date=options["effective_date"],
-            source=f"CMS HCPCS Level II file {path.name}",
-        )
-        self.stdout.write(load_and_report(spec=spec, read=partial(hcpcs.records, path)))
+    def read(self, path: Path) -> list[CodeRecord]:
+        return hcpcs.records(path)
