@@ -1,0 +1,47 @@
+"""What every part of the X12 library shares: delimiters and the error that names its place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Delimiters:
+    """The four separators of an interchange; the reader takes them from the ISA segment."""
+
+    element: str = "*"
+    component: str = ":"
+    repetition: str = "^"
+    segment: str = "~"
+
+
+DEFAULT_DELIMITERS = Delimiters()
+
+
+class X12Error(ValueError):
+    """Bad X12, with the segment and its position so a person can find it in the file.
+
+    `segment_index` counts segments from 1 in the file; `line` is the 1-based line of the file
+    the segment starts on (files with one segment per line and files on one line both occur).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        segment_id: str | None = None,
+        segment_index: int | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.segment_id = segment_id
+        self.segment_index = segment_index
+        self.line = line
+        where = []
+        if segment_id:
+            where.append(f"segment {segment_id}")
+        if segment_index is not None:
+            where.append(f"#{segment_index}")
+        if line is not None:
+            where.append(f"line {line}")
+        super().__init__(f"{message} ({' '.join(where)})" if where else message)
