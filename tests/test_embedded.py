@@ -24,4 +24,3 @@ def test_starting_again_returns_the_same_servers():
 
 def test_settings_use_the_embedded_servers():
     assert embedded.postgres_url(settings.VAR_DIR) == settings.DATABASE_URL
-    assert settings.DATABASES["default"]["NAME"] == embedded.DATABASE_NAME
