@@ -128,6 +128,80 @@ class ClaimLine(models.Model):
         return f"{self.control_number} {self.procedure_code}"
 
 
+class BatchStatus(models.TextChoices):
+    BUILT = "built", "Built, not yet sent"
+    SENT = "sent", "Sent to the clearinghouse"
+    FAILED = "failed", "Sending failed (will retry)"
+
+
+class SubmissionBatch(models.Model):
+    """One 837P interchange sent through one clearinghouse connection."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT)
+    transport = models.CharField(max_length=30)
+    interchange_control_number = models.PositiveIntegerField(unique=True)
+    group_control_number = models.PositiveIntegerField(unique=True)
+    transaction_control_number = models.PositiveIntegerField(unique=True)
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="submission_batches"
+    )
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.BUILT)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    receipt_reference = models.CharField(max_length=200, blank=True)
+    claims = models.ManyToManyField(Claim, through="ClaimSubmission", related_name="batches")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Batch {self.interchange_control_number} ({self.get_status_display()})"
+
+
+class ClaimSubmission(models.Model):
+    """A claim in a batch; a corrected claim is submitted again in a later batch."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="submissions")
+    batch = models.ForeignKey(SubmissionBatch, on_delete=models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "batch"], name="submission_unique_claim")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in batch {self.batch_id}"
+
+
+class ClaimStatusCheck(models.Model):
+    """A 276 we asked and the 277 the payer answered, in words for the biller."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="status_checks")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    request_file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response_file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(max_length=3, blank=True, help_text="STC01-1, e.g. A1, P1, F1.")
+    status_code = models.CharField(max_length=5, blank=True)
+    description = models.TextField(blank=True)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why no answer came (transport error …).")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.category}:{self.status_code}"
+
+
 class ClaimEvent(models.Model):
     """The timeline: the creation event, then one row per status change by `claim_transition`."""
 

@@ -7,6 +7,7 @@ timeline always matches the status.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
@@ -99,3 +100,49 @@ def claim_transition(
         )
     claim.status, claim.status_changed_at = locked.status, locked.status_changed_at
     return locked
+
+
+def claims_transition_bulk(
+    *,
+    moves: Mapping[int, str],
+    user: User | None = None,
+    source: str = "user",
+    notes: dict[int, str] | None = None,
+) -> dict[int, str]:
+    """Move many claims at once ({claim id: to status}), each only if its move is legal.
+
+    For posting a remittance of thousands of claims: one locking SELECT, one UPDATE per target
+    status and one bulk insert of timeline events, all in the caller's transaction. Returns
+    {claim id: the status it had} for the claims that could not move (left unchanged).
+    """
+    from claims.models import Claim, ClaimEvent
+
+    notes = notes or {}
+    now = timezone.now()
+    refused: dict[int, str] = {}
+    by_target: dict[str, list[int]] = {}
+    events = []
+    with transaction.atomic():
+        current = dict(
+            Claim.objects.select_for_update().filter(pk__in=list(moves)).values_list("id", "status")
+        )
+        for claim_id, to in moves.items():
+            from_status = current.get(claim_id)
+            if from_status is None or not can_transition(from_status, to):
+                refused[claim_id] = from_status or "missing"
+                continue
+            by_target.setdefault(to, []).append(claim_id)
+            events.append(
+                ClaimEvent(
+                    claim_id=claim_id,
+                    from_status=from_status,
+                    to_status=to,
+                    user=user,
+                    source=source,
+                    note=notes.get(claim_id, ""),
+                )
+            )
+        for to, claim_ids in by_target.items():
+            Claim.objects.filter(pk__in=claim_ids).update(status=to, status_changed_at=now)
+        ClaimEvent.objects.bulk_create(events)
+    return refused

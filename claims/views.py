@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from claims.models import Claim
 from claims.selectors import QUEUE_LABELS, claim_get, claim_list, claim_timeline
+from claims.state import ClaimStatus, InvalidTransition
+from claims.submission import claim_submit, claims_submit_ready
 from rcm.practice.models import Role
 from rcm.practice.permissions import AuthenticatedRequest, role_required
+from rcm.practice.selectors import practice_ids_for
 
 
 @role_required(Role.BILLER, Role.ADMINISTRATOR)
@@ -33,6 +38,41 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         claim = claim_get(user=request.user, pk=pk)
     except Claim.DoesNotExist:
         raise Http404("No such claim.") from None
-    return render(
-        request, "claims/detail.html", {"claim": claim, "timeline": claim_timeline(claim=claim)}
-    )
+    context = {
+        "claim": claim,
+        "timeline": claim_timeline(claim=claim),
+        "can_submit": claim.status == ClaimStatus.READY,
+        "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
+    }
+    return render(request, "claims/detail.html", context)
+
+
+@require_POST
+@role_required(Role.BILLER, Role.ADMINISTRATOR)
+def claims_submit_ready_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Queue every ready claim of the practices where the user bills; a worker sends them."""
+    practice_ids = practice_ids_for(user=request.user, roles=[Role.BILLER, Role.ADMINISTRATOR])
+    queued = claims_submit_ready(practice_ids=practice_ids, user=request.user)
+    if queued:
+        messages.success(
+            request,
+            f"{queued} claim{'s' if queued != 1 else ''} queued: they go out in the next batch.",
+        )
+    else:
+        messages.info(request, "No claim was ready to submit.")
+    return redirect("claim-queue", queue="ready")
+
+
+@require_POST
+@role_required(Role.BILLER, Role.ADMINISTRATOR)
+def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    try:
+        claim = claim_get(user=request.user, pk=pk)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+    try:
+        claim_submit(claim=claim, user=request.user)
+        messages.success(request, f"Claim {claim.control_number} queued for the next batch.")
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    return redirect("claim-detail", pk=pk)

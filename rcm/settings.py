@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "rcm.audit",
+    "rcm.files",
     "rcm.practice",
     "patients",
     "coding",
@@ -177,8 +178,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rcm.practice.tasks.worker_heartbeat",
         "schedule": 30.0,
     },
+    "send-claim-batches": {
+        "task": "claims.tasks.send_pending_batches_task",
+        "schedule": 60.0,
+    },
+    "poll-clearinghouse-inbox": {
+        "task": "denials.tasks.poll_inbox_task",
+        "schedule": env.float("RCM_INBOX_POLL_SECONDS", default=60.0),
+    },
+    "poll-claim-status": {
+        "task": "claims.tasks.poll_claim_status_task",
+        "schedule": env.float("RCM_STATUS_POLL_SECONDS", default=3600.0),
+    },
+}
+CELERY_TASK_ROUTES = {
+    "claims.tasks.submit_practice_claims_task": {"queue": "submission"},
+    "claims.tasks.send_batch_task": {"queue": "submission"},
+    "claims.tasks.send_pending_batches_task": {"queue": "submission"},
+    "denials.tasks.poll_inbox_task": {"queue": "inbox"},
+    "claims.tasks.poll_claim_status_task": {"queue": "status"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The embedded sandbox payer (rcm.clearinghouse.sandbox): where it keeps its files and state,
+# and how long after a submission its 835 becomes available.
+RCM_SANDBOX_DIR = Path(env("RCM_SANDBOX_DIR", default=str(VAR_DIR / "sandbox-clearinghouse")))
+RCM_SANDBOX_REMIT_DELAY_SECONDS = env.float("RCM_SANDBOX_REMIT_DELAY_SECONDS", default=120.0)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import pytest
 from django.conf import settings
 from django.test import override_settings
@@ -57,3 +60,39 @@ def administrator(practice_a):
 @pytest.fixture
 def biller_b(practice_b):
     return _member(practice_b, Role.BILLER, "biller_b")
+
+
+class RunningWorker:
+    """A real Celery worker thread on the real Redis broker, consuming a queue of its own."""
+
+    def __init__(self, queue: str) -> None:
+        self.queue = queue
+
+    def wait_for(self, condition, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("the worker did not get there in time")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def celery_worker_on_queue():
+    """Route every task to a fresh queue and run a worker on it, so that a developer's own
+    running worker (make run) can never take the test's tasks."""
+    from celery.contrib.testing.worker import start_worker
+
+    from rcm.celery import app
+
+    queue = f"test-{uuid.uuid4().hex}"
+    saved_routes = app.conf.task_routes
+    app.conf.task_routes = {"*": {"queue": queue}}
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+    try:
+        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False):
+            yield RunningWorker(queue)
+    finally:
+        app.conf.task_routes = saved_routes
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)

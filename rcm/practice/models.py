@@ -177,3 +177,34 @@ class FeeScheduleEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.charge}"
+
+
+class ClearinghouseConnection(models.Model):
+    """How a practice's claims reach a payer: which transport, configured how.
+
+    A row with no payer is the practice's default; with a payer it overrides the default for
+    that payer. With no row at all a practice uses the embedded sandbox payer. Secrets are not
+    stored here: a config value "env:NAME" is read from the environment variable NAME.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="connections")
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.CASCADE)
+    transport = models.CharField(max_length=30, default="sandbox", help_text="sandbox or sftp")
+    config = models.JSONField(default=dict, blank=True)
+    submitter_id = models.CharField(
+        max_length=15, blank=True, help_text="Our id at the clearinghouse (ISA06, NM1*41)."
+    )
+    receiver_id = models.CharField(
+        max_length=15, blank=True, help_text="The clearinghouse's id (ISA08, NM1*40)."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "payer"], name="connection_unique", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} → {self.payer or 'all payers'} via {self.transport}"

@@ -32,6 +32,7 @@ from patients.selectors import (
 )
 from rcm.audit.models import AuditAction
 from rcm.audit.selectors import audit_events_for_practices
+from rcm.files.selectors import quarantined_files
 from rcm.practice.models import Role
 from rcm.practice.permissions import AuthenticatedRequest, role_required
 from rcm.practice.selectors import practice_ids_for, practice_list, roles_for
@@ -87,6 +88,10 @@ def home_biller(request: AuthenticatedRequest) -> HttpResponse:
         "queues": claim_queue_counts(user=user),
         "rejected": claim_list(user=user, queue="rejected")[:10],
         "denied": claim_list(user=user, queue="denied")[:10],
+        "quarantine_count": quarantined_files(
+            practice_ids=practice_ids_for(user=user, roles=[Role.BILLER, Role.ADMINISTRATOR]),
+            include_unassigned=user.is_staff,
+        ).count(),
     }
     return render(request, "web/home_biller.html", context)
 

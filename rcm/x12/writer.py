@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,6 +46,10 @@ class SegmentWriter:
     def __init__(self, delimiters: Delimiters = DEFAULT_DELIMITERS, *, newline: bool = True):
         self.delimiters = delimiters
         self.newline = newline
+        d = delimiters
+        self._forbidden = re.compile(
+            "[" + re.escape(d.element + d.component + d.repetition + d.segment) + "\r\n]"
+        )
         self.segments: list[str] = []
         self._st_index: int | None = None
         self._st_control = ""
@@ -55,7 +60,22 @@ class SegmentWriter:
 
     def render(self, segment_id: str, elements: Sequence[Element]) -> str:
         """One segment's text without its terminator; trailing empty elements are dropped."""
-        parts = [self._element(segment_id, element) for element in elements]
+        parts: list[str] = []
+        simple: list[str] = []
+        for element in elements:
+            if element is None:
+                parts.append("")
+            elif isinstance(element, list | tuple):
+                parts.append(self._element(segment_id, element))
+            else:
+                text = element if isinstance(element, str) else str(element)
+                parts.append(text)
+                simple.append(text)
+        # One search per segment over all its simple values: the hot path of a 10,000-claim
+        # batch. Only when it finds something is each value checked, to name the culprit.
+        if simple and self._forbidden.search("".join(simple)):
+            for text in simple:
+                self._value(segment_id, text)
         while parts and parts[-1] == "":
             parts.pop()
         return self.delimiters.element.join([segment_id, *parts])

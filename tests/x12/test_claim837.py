@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pyx12 import params as pyx12_params
-from pyx12 import x12n_document
 
 from rcm.practice.validators import npi_check_digit
 from rcm.x12.base import X12Error
@@ -39,6 +36,7 @@ from rcm.x12.writer import (
     format_amount,
     format_quantity,
 )
+from tests.x12.pyx12_check import pyx12_text_errors
 
 WHEN = datetime(2026, 3, 14, 9, 30)
 
@@ -93,31 +91,8 @@ def batch(*claims: Claim, **kwargs) -> Batch837P:
     return Batch837P(**base)
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def pyx12_errors(text: str, tmp_path: Path) -> list[str]:
-    """Run pyx12's validator (what `x12valid` calls) and return its error messages."""
-    path = tmp_path / "claim.837"
-    path.write_text(text, encoding="ascii")
-    handler = _Collect()
-    logger = logging.getLogger("pyx12")
-    logger.addHandler(handler)
-    try:
-        ok = x12n_document.x12n_document(
-            param=pyx12_params.params(), src_file=str(path), fd_997=None, fd_html=None
-        )
-    finally:
-        logger.removeHandler(handler)
-    if not ok and not handler.messages:
-        handler.messages.append("pyx12 reported failure")
-    return handler.messages
+    return pyx12_text_errors(text, tmp_path, "claim.837")
 
 
 def segments(text: str) -> list[list[str]]:

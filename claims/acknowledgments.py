@@ -1,0 +1,121 @@
+"""What 999 and 277CA acknowledgments do to our claims: accepted, or rejected with the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from claims.models import Claim, SubmissionBatch
+from claims.state import ClaimStatus, claims_transition_bulk
+from rcm.x12.ack999 import FunctionalAck, TransactionResponse
+from rcm.x12.claimack277 import ClaimAcknowledgment
+
+
+@dataclass
+class AckOutcome:
+    """What an acknowledgment file did, for its stored file's summary and the biller."""
+
+    practice_id: int | None = None
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def as_summary(self) -> dict[str, object]:
+        return {
+            "accepted": len(self.accepted),
+            "rejected": len(self.rejected),
+            "unknown": self.unknown,
+            "unchanged": len(self.unchanged),
+        }
+
+
+def _rejection_reason_999(response: TransactionResponse) -> str:
+    reasons = [response.status_description, *response.error_descriptions]
+    for error in response.segment_errors:
+        reasons.append(f"segment {error.segment_id} #{error.position}: {error.description}")
+        reasons.extend(f"  element {e.position}: {e.description}" for e in error.element_errors)
+    return "Rejected by the clearinghouse (999): " + "; ".join(r for r in reasons if r)
+
+
+def ack999_apply(*, acks: list[FunctionalAck]) -> AckOutcome:
+    """A rejected transaction set rejects every claim of its batch; acceptance waits for 277CA."""
+    outcome = AckOutcome()
+    for ack in acks:
+        batch = SubmissionBatch.objects.filter(
+            group_control_number=int(ack.group_control_number or 0)
+        ).first()
+        if batch is None:
+            outcome.unknown.append(f"group {ack.group_control_number}")
+            continue
+        outcome.practice_id = batch.practice_id
+        response = ack.response_for(str(batch.transaction_control_number))
+        claim_ids = list(batch.entries.values_list("claim_id", flat=True))
+        if response is None and ack.accepted:
+            outcome.accepted.extend(str(i) for i in claim_ids)
+            continue
+        if response is not None and response.accepted:
+            outcome.accepted.extend(str(i) for i in claim_ids)
+            continue
+        reason = _rejection_reason_999(response) if response else "Rejected by the clearinghouse"
+        refused = claims_transition_bulk(
+            moves=dict.fromkeys(claim_ids, ClaimStatus.REJECTED),
+            source="999",
+            notes=dict.fromkeys(claim_ids, reason),
+        )
+        outcome.rejected.extend(str(i) for i in claim_ids if i not in refused)
+        outcome.unchanged.extend(str(i) for i in refused)
+    return outcome
+
+
+def _rejection_reason_277ca(ack: ClaimAcknowledgment) -> str:
+    parts = []
+    for detail in ack.details:
+        words = f"{detail.category} {detail.category_description}"
+        if detail.status:
+            words += f": {detail.status} {detail.status_description}"
+        if detail.entity:
+            words += f" ({detail.entity_description})"
+        parts.append(words)
+    return "Rejected by the payer (277CA): " + "; ".join(parts)
+
+
+def ack277ca_apply(*, acks: list[ClaimAcknowledgment]) -> AckOutcome:
+    """Each acknowledged claim moves SUBMITTED -> ACCEPTED (with the payer's claim number) or
+    -> REJECTED with the reason in words. A claim already past SUBMITTED is left as it is."""
+    outcome = AckOutcome()
+    by_control = {
+        claim.control_number: claim
+        for claim in Claim.objects.filter(control_number__in=[a.control_number for a in acks])
+    }
+    moves: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    payer_numbers: dict[int, str] = {}
+    for ack in acks:
+        claim = by_control.get(ack.control_number)
+        if claim is None:
+            outcome.unknown.append(ack.control_number)
+            continue
+        outcome.practice_id = claim.practice_id
+        if ack.rejected:
+            moves[claim.pk], notes[claim.pk] = ClaimStatus.REJECTED, _rejection_reason_277ca(ack)
+        elif ack.accepted:
+            moves[claim.pk] = ClaimStatus.ACCEPTED
+            notes[claim.pk] = "Accepted for adjudication (277CA)."
+            if ack.payer_claim_number:
+                payer_numbers[claim.pk] = ack.payer_claim_number
+    with transaction.atomic():
+        refused = claims_transition_bulk(moves=moves, source="277CA", notes=notes)
+        for claim_id, number in payer_numbers.items():
+            if claim_id not in refused:
+                Claim.objects.filter(pk=claim_id).update(payer_claim_number=number)
+    for claim_id, to in moves.items():
+        control = next(c for c, claim in by_control.items() if claim.pk == claim_id)
+        if claim_id in refused:
+            outcome.unchanged.append(control)
+        elif to == ClaimStatus.ACCEPTED:
+            outcome.accepted.append(control)
+        else:
+            outcome.rejected.append(control)
+    return outcome

@@ -1,0 +1,156 @@
+"""Sending claims: queue them, build 837P batches, hand the batches to the clearinghouse.
+
+A claim is sent at most once per submission: QUEUED -> SUBMITTED happens under a row lock in the
+same transaction that writes the batch and its file, and sending a batch that was already sent is
+a no-op for every transport (they dedupe by file name). A worker dying between the two steps
+leaves a BUILT batch that the next run sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from claims.clearinghouse import connection_for, transport_for
+from claims.models import BatchStatus, Claim, ClaimSubmission, SubmissionBatch
+from claims.state import ClaimStatus, InvalidTransition, claim_transition
+from claims.x12_mapping import batch_as_x12, claims_for_837
+from rcm.clearinghouse.gateway import OutboundFile, TransportError
+from rcm.files.models import Direction, FileKind
+from rcm.files.services import control_number_next, stored_file_read, stored_file_save
+from rcm.practice.models import ClearinghouseConnection, Practice, User
+from rcm.x12.claim837 import write_837p
+
+log = logging.getLogger(__name__)
+MAX_CLAIMS_PER_BATCH = 5000
+
+
+def claim_submit(*, claim: Claim, user: User | None) -> Claim:
+    """Put a READY claim in the queue for the next batch; a worker builds and sends it."""
+    from claims.tasks import submit_practice_claims_task
+
+    with transaction.atomic():
+        claim = claim_transition(claim=claim, to=ClaimStatus.QUEUED, user=user)
+        practice_id = claim.practice_id
+        transaction.on_commit(lambda: submit_practice_claims_task.delay(practice_id))
+    return claim
+
+
+def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
+    """Queue every READY claim of these practices; returns how many were queued."""
+    queued = 0
+    for claim in Claim.objects.filter(practice_id__in=practice_ids, status=ClaimStatus.READY):
+        try:
+            claim_submit(claim=claim, user=user)
+            queued += 1
+        except InvalidTransition:
+            continue  # someone else moved it meanwhile
+    return queued
+
+
+def batches_build(*, practice_id: int) -> list[int]:
+    """Write the practice's QUEUED claims into 837P batches, one per connection; their ids."""
+    with transaction.atomic():
+        queued = list(
+            Claim.objects.filter(practice_id=practice_id, status=ClaimStatus.QUEUED)
+            .select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", "payer_id")[:MAX_CLAIMS_PER_BATCH]
+        )
+        if not queued:
+            return []
+        practice = Practice.objects.get(pk=practice_id)
+        by_connection: dict[int | None, list[int]] = defaultdict(list)
+        connections: dict[int | None, ClearinghouseConnection | None] = {}
+        for claim_id, payer_id in queued:
+            connection = connection_for(practice_id=practice_id, payer_id=payer_id)
+            key = connection.pk if connection else None
+            connections[key] = connection
+            by_connection[key].append(claim_id)
+        return [
+            _batch_write(practice=practice, connection=connections[key], claim_ids=claim_ids).pk
+            for key, claim_ids in by_connection.items()
+        ]
+
+
+def _batch_write(
+    *, practice: Practice, connection: ClearinghouseConnection | None, claim_ids: list[int]
+) -> SubmissionBatch:
+    now = timezone.now()
+    numbers = {
+        kind: control_number_next(kind=kind) for kind in ("interchange", "group", "transaction")
+    }
+    claims = list(claims_for_837(claim_ids))
+    text = write_837p(
+        batch_as_x12(
+            practice=practice,
+            claims=claims,
+            connection=connection,
+            interchange=numbers["interchange"],
+            group=numbers["group"],
+            transaction=numbers["transaction"],
+            created=now,
+        )
+    )
+    transport = connection.transport if connection else "sandbox"
+    stored = stored_file_save(
+        kind=FileKind.CLAIM_837P,
+        direction=Direction.OUTBOUND,
+        name=f"837P-{practice.pk}-{numbers['interchange']:09d}.x12",
+        content=text.encode(),
+        practice_id=practice.pk,
+        transport=transport,
+    )
+    batch = SubmissionBatch.objects.create(
+        practice=practice,
+        payer=connection.payer if connection else None,
+        transport=transport,
+        interchange_control_number=numbers["interchange"],
+        group_control_number=numbers["group"],
+        transaction_control_number=numbers["transaction"],
+        file=stored,
+    )
+    ClaimSubmission.objects.bulk_create(
+        ClaimSubmission(claim=claim, batch=batch, position=index)
+        for index, claim in enumerate(claims, start=1)
+    )
+    for claim in claims:
+        claim_transition(
+            claim=claim,
+            to=ClaimStatus.SUBMITTED,
+            source="batch",
+            note=f"In batch {batch.interchange_control_number:09d} via {transport}.",
+        )
+    Claim.objects.filter(pk__in=claim_ids).update(submitted_at=now)
+    return batch
+
+
+def batch_send(*, batch_id: int) -> SubmissionBatch:
+    """Hand a built batch to its transport; a failure is recorded and retried later."""
+    with transaction.atomic():
+        batch = (
+            SubmissionBatch.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("file", "payer")
+            .filter(pk=batch_id, status__in=[BatchStatus.BUILT, BatchStatus.FAILED])
+            .first()
+        )
+        if batch is None:
+            return SubmissionBatch.objects.get(pk=batch_id)  # sent already, or being sent
+        connection = connection_for(practice_id=batch.practice_id, payer_id=batch.payer_id)
+        batch.attempts += 1
+        try:
+            receipt = transport_for(connection).submit(
+                OutboundFile(name=batch.file.name, content=stored_file_read(stored=batch.file))
+            )
+        except TransportError as error:
+            batch.status, batch.error = BatchStatus.FAILED, str(error)
+            batch.save(update_fields=["status", "error", "attempts"])
+            log.warning("batch %s not sent: %s", batch.pk, error)
+            return batch
+        batch.status, batch.error = BatchStatus.SENT, ""
+        batch.receipt_reference, batch.sent_at = receipt.reference, receipt.submitted_at
+        batch.save(update_fields=["status", "error", "attempts", "receipt_reference", "sent_at"])
+    return batch

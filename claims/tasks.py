@@ -1,0 +1,52 @@
+"""Celery tasks for claims: build and send batches. Each takes ids and is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from claims.models import BatchStatus, SubmissionBatch
+from claims.submission import batch_send, batches_build
+from rcm.audit.context import audit_context
+
+MAX_SEND_ATTEMPTS = 20
+
+
+@shared_task(name="claims.tasks.submit_practice_claims_task", acks_late=True)
+def submit_practice_claims_task(practice_id: int) -> list[int]:
+    """Build the practice's queued claims into batches and send them."""
+    with audit_context(via="task:submit_claims"):
+        batch_ids = batches_build(practice_id=practice_id)
+        for batch_id in batch_ids:
+            batch_send(batch_id=batch_id)
+    return batch_ids
+
+
+@shared_task(name="claims.tasks.send_batch_task", acks_late=True)
+def send_batch_task(batch_id: int) -> str:
+    with audit_context(via="task:send_batch"):
+        return batch_send(batch_id=batch_id).status
+
+
+@shared_task(name="claims.tasks.send_pending_batches_task", acks_late=True)
+def send_pending_batches_task() -> int:
+    """Beat: send batches left built (a worker died) or failed (the clearinghouse was down)."""
+    pending = SubmissionBatch.objects.filter(
+        status__in=[BatchStatus.BUILT, BatchStatus.FAILED], attempts__lt=MAX_SEND_ATTEMPTS
+    ).values_list("id", flat=True)
+    with audit_context(via="task:send_pending_batches"):
+        for batch_id in pending:
+            batch_send(batch_id=batch_id)
+    return len(pending)
+
+
+@shared_task(name="claims.tasks.poll_claim_status_task", acks_late=True)
+def poll_claim_status_task() -> int:
+    """Beat: ask payers (276) about claims waiting longer than their usual turnaround."""
+    from claims.status_checks import claim_status_check, claims_due_for_status_check
+
+    due = claims_due_for_status_check(now=timezone.now())
+    with audit_context(via="task:claim_status"):
+        for claim_id in due:
+            claim_status_check(claim_id=claim_id)
+    return len(due)

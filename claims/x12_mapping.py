@@ -1,0 +1,203 @@
+"""Our claims, as the rcm.x12 837P dataclasses: the one place models meet the 837P layout."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from claims.models import Claim, ClaimDiagnosis, ClaimLine
+from patients.models import Coverage, Patient, Relationship
+from rcm.practice.models import ClearinghouseConnection, Practice
+from rcm.x12 import claim837 as x12
+from rcm.x12.writer import FunctionalGroup, InterchangeHeader
+
+# The name and id a batch carries when a connection does not set its own.
+DEFAULT_RECEIVER = ("RCM SANDBOX CLEARINGHOUSE", "RCMSANDBOX")
+
+
+LINE_FIELDS = (
+    "claim_id",
+    "procedure_code",
+    "charge",
+    "service_date",
+    "units",
+    "modifiers",
+    "diagnosis_pointers",
+    "control_number",
+)
+
+
+def claims_for_837(claim_ids: Sequence[int]) -> list[Claim]:
+    """Everything an 837P needs about these claims, in three queries.
+
+    Lines and diagnoses come as plain rows rather than model instances: a 10,000-claim batch
+    would otherwise build 50,000 objects only to read them once (bench/bench_write_837.py).
+    """
+    ids = list(claim_ids)
+    claims = list(
+        Claim.objects.filter(pk__in=ids)
+        .select_related("practice", "patient", "coverage", "payer", "rendering_provider")
+        .order_by("id")
+    )
+    lines: dict[int, list[tuple[object, ...]]] = defaultdict(list)
+    for row in (
+        ClaimLine.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "position")
+        .values_list(*LINE_FIELDS)
+    ):
+        lines[row[0]].append(row)
+    diagnoses: dict[int, list[str]] = defaultdict(list)
+    for claim_id, code in (
+        ClaimDiagnosis.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "position")
+        .values_list("claim_id", "code")
+    ):
+        diagnoses[claim_id].append(code)
+    for claim in claims:
+        claim.x12_lines = lines[claim.pk]  # type: ignore[attr-defined]
+        claim.x12_diagnoses = diagnoses[claim.pk]  # type: ignore[attr-defined]
+    return claims
+
+
+def _address(obj: Practice | Patient) -> x12.Address:
+    return x12.Address(
+        line1=obj.address1,
+        line2=obj.address2,
+        city=obj.city,
+        state=obj.state,
+        postal_code=obj.zip_code,
+    )
+
+
+def _subscriber(coverage: Coverage, patient: Patient) -> x12.Subscriber:
+    if coverage.relationship == Relationship.SELF:
+        return x12.Subscriber(
+            last_name=patient.last_name,
+            first_name=patient.first_name,
+            middle_name=patient.middle_name,
+            member_id=coverage.member_id,
+            birth_date=patient.date_of_birth,
+            gender=patient.sex,
+            address=_address(patient),
+            group_number=coverage.group_number,
+        )
+    address = None
+    if coverage.subscriber_address1:
+        address = x12.Address(
+            line1=coverage.subscriber_address1,
+            city=coverage.subscriber_city,
+            state=coverage.subscriber_state,
+            postal_code=coverage.subscriber_zip_code,
+        )
+    return x12.Subscriber(
+        last_name=coverage.subscriber_last_name,
+        first_name=coverage.subscriber_first_name,
+        member_id=coverage.member_id,
+        birth_date=coverage.subscriber_date_of_birth,
+        gender=coverage.subscriber_sex or "U",
+        address=address,
+        group_number=coverage.group_number,
+    )
+
+
+def _patient(coverage: Coverage, patient: Patient) -> x12.Patient | None:
+    if coverage.relationship == Relationship.SELF:
+        return None
+    return x12.Patient(
+        last_name=patient.last_name,
+        first_name=patient.first_name,
+        middle_name=patient.middle_name,
+        birth_date=patient.date_of_birth,
+        gender=patient.sex,
+        address=_address(patient),
+        relationship=coverage.relationship,
+    )
+
+
+def claim_as_x12(claim: Claim) -> x12.Claim:
+    """One claim (fetched with `claims_for_837`) as an 837P claim."""
+    provider = claim.rendering_provider
+    return x12.Claim(
+        control_number=claim.control_number,
+        subscriber=_subscriber(claim.coverage, claim.patient),
+        patient=_patient(claim.coverage, claim.patient),
+        payer=x12.Payer(name=claim.payer.name, payer_id=claim.payer.payer_id),
+        diagnoses=tuple(claim.x12_diagnoses),  # type: ignore[attr-defined]
+        lines=tuple(
+            x12.ServiceLine(
+                procedure_code=code,
+                charge=charge,
+                service_date=service_date,
+                units=units,
+                modifiers=tuple(modifiers),
+                diagnosis_pointers=tuple(pointers),
+                line_control_number=control,
+            )
+            for _claim, code, charge, service_date, units, modifiers, pointers, control in (
+                claim.x12_lines  # type: ignore[attr-defined]
+            )
+        ),
+        responsibility="PST"[claim.coverage.priority - 1],
+        filing_indicator=claim.payer.claim_filing_indicator,
+        place_of_service=claim.place_of_service,
+        frequency=claim.frequency_code,
+        prior_authorization=claim.prior_authorization,
+        payer_claim_number=claim.payer_claim_number,
+        note=claim.note,
+        rendering_provider=x12.RenderingProvider(
+            last_name=provider.last_name,
+            first_name=provider.first_name,
+            npi=provider.npi,
+            taxonomy=provider.taxonomy,
+        ),
+    )
+
+
+def batch_as_x12(
+    *,
+    practice: Practice,
+    claims: Sequence[Claim],
+    connection: ClearinghouseConnection | None,
+    interchange: int,
+    group: int,
+    transaction: int,
+    created: datetime.datetime,
+    production: bool = False,
+) -> x12.Batch837P:
+    """A whole 837P interchange for one practice's claims, with the control numbers given."""
+    sender = (connection.submitter_id if connection else "") or f"RCM{practice.pk:07d}"
+    receiver_name, receiver_id = DEFAULT_RECEIVER
+    if connection and connection.receiver_id:
+        receiver_name, receiver_id = connection.receiver_id, connection.receiver_id
+    return x12.Batch837P(
+        interchange=InterchangeHeader(
+            sender_id=sender,
+            receiver_id=receiver_id,
+            control_number=interchange,
+            created=created,
+            ack_requested=True,
+            production=production,
+        ),
+        group=FunctionalGroup(
+            sender_code=sender, receiver_code=receiver_id, control_number=group, created=created
+        ),
+        transaction_control_number=transaction,
+        reference=f"{interchange:09d}",
+        created=created,
+        submitter=x12.Submitter(
+            name=practice.name,
+            identifier=sender,
+            contact_name="BILLING OFFICE",
+            contact_phone=practice.phone or "0000000000",
+        ),
+        receiver=x12.Receiver(name=receiver_name, identifier=receiver_id),
+        billing_provider=x12.BillingProvider(
+            name=practice.name,
+            npi=practice.npi,
+            tin=practice.tin,
+            taxonomy=practice.taxonomy,
+            address=_address(practice),
+        ),
+        claims=tuple(claim_as_x12(claim) for claim in claims),
+    )

@@ -1,0 +1,96 @@
+"""The clearinghouse gateway: one protocol, several transports, chosen by configuration.
+
+A transport moves X12 files; it knows nothing of our models. The app sends a batch (an 837P
+interchange) with `submit`, later collects what came back (999, 277CA, 835 …) with `fetch` and,
+once it has stored those files safely, calls `acknowledge` so they are not fetched again.
+Real-time transactions (270 → 271, 276 → 277) are request and answer.
+
+Fetching is at-least-once: a worker that dies after `fetch` and before `acknowledge` sees the
+same files again, so the app must import idempotently (by checksum), which it does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+class TransportError(Exception):
+    """The transport could not do what was asked (server down, refused, timed out)."""
+
+
+@dataclass(frozen=True)
+class OutboundFile:
+    """A file we send: its name (unique, chosen by the app) and its bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class InboundFile:
+    """A file the clearinghouse left for us; `name` is unique within the transport."""
+
+    name: str
+    content: bytes
+    received_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class SubmitReceipt:
+    """What the transport knows right after a submission."""
+
+    reference: str
+    submitted_at: datetime.datetime
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """What every transport does. Implementations: `sandbox` (default) and `sftp`."""
+
+    name: str
+
+    def submit(self, file: OutboundFile) -> SubmitReceipt: ...
+
+    def fetch(self) -> list[InboundFile]: ...
+
+    def acknowledge(self, names: list[str]) -> None: ...
+
+    def eligibility(self, request_270: bytes) -> bytes: ...
+
+    def claim_status(self, request_276: bytes) -> bytes: ...
+
+
+TransportFactory = Callable[[Mapping[str, Any]], Transport]
+_FACTORIES: dict[str, TransportFactory] = {}
+
+
+def register_transport(name: str, factory: TransportFactory) -> None:
+    _FACTORIES[name] = factory
+
+
+def transport_names() -> list[str]:
+    _load_builtin_transports()
+    return sorted(_FACTORIES)
+
+
+def get_transport(name: str, config: Mapping[str, Any]) -> Transport:
+    """Build the transport `name` from its configuration (a mapping of plain values)."""
+    _load_builtin_transports()
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        known = ", ".join(sorted(_FACTORIES)) or "none"
+        raise TransportError(
+            f"Unknown clearinghouse transport {name!r} (known: {known})."
+        ) from None
+    return factory(config)
+
+
+def _load_builtin_transports() -> None:
+    # Imported here, not at module level, so that each transport registers itself on first use
+    # and this module stays free of their dependencies (paramiko for SFTP).
+    from rcm.clearinghouse import sandbox, sftp  # noqa: F401

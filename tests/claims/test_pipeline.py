@@ -1,0 +1,109 @@
+"""End to end through the sandbox payer: submit -> 999/277CA -> 835 -> paid, each step once."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from claims.models import BatchStatus, Claim, SubmissionBatch
+from claims.state import ClaimStatus
+from claims.submission import batch_send, batches_build, claim_submit
+from claims.tasks import submit_practice_claims_task
+from denials.inbox import inbound_file_process, inbox_poll
+from denials.models import ClaimPayment, Remittance
+from rcm.files.models import Direction, FileKind, FileStatus, StoredFile
+from tests.factories import ClaimDiagnosisFactory, ClaimFactory, ClaimLineFactory
+
+
+@pytest.fixture(autouse=True)
+def sandbox_in_tmp(settings, tmp_path):
+    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
+    settings.RCM_SANDBOX_REMIT_DELAY_SECONDS = 0
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def ready_claim(practice, **kwargs):
+    today = timezone.localdate()
+    claim = ClaimFactory(
+        status=ClaimStatus.READY,
+        encounter__patient__practice=practice,
+        encounter__date_of_service=today - datetime.timedelta(days=3),
+        coverage__effective_date=today - datetime.timedelta(days=365),
+        **kwargs,
+    )
+    ClaimDiagnosisFactory(claim=claim, position=1, code="E119")
+    ClaimLineFactory(claim=claim, position=1, procedure_code="99213", charge=Decimal("150.00"))
+    claim.total_charge = Decimal("150.00")
+    claim.save(update_fields=["total_charge"])
+    return claim
+
+
+def test_a_claim_goes_out_once_and_comes_back_paid(db, biller, practice_a):
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)
+
+    [batch_id] = batches_build(practice_id=practice_a.pk)
+    assert batches_build(practice_id=practice_a.pk) == []  # nothing queued twice
+    batch = batch_send(batch_id=batch_id)
+    assert batch.status == BatchStatus.SENT
+    assert batch_send(batch_id=batch_id).attempts == 1  # a second send is a no-op
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert (
+        StoredFile.objects.filter(direction=Direction.OUTBOUND, kind=FileKind.CLAIM_837P).count()
+        == 1
+    )
+
+    first = inbox_poll()
+    claim.refresh_from_db()
+
+    assert first.quarantined == 0, first
+    kinds = set(
+        StoredFile.objects.filter(direction=Direction.INBOUND).values_list("kind", flat=True)
+    )
+    assert {FileKind.ACK_999, FileKind.CLAIM_ACK_277CA, FileKind.REMITTANCE_835} <= kinds
+    assert claim.status in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID)
+    assert [e.source for e in claim.events.order_by("at", "id")][-3:] == ["batch", "277CA", "835"]
+    payment = ClaimPayment.objects.get(claim=claim)
+    assert payment.charge == Decimal("150.00")
+    assert inbox_poll().fetched == 0  # acknowledged files are not fetched again
+
+
+def test_processing_the_same_file_twice_posts_once(db, biller, practice_a):
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)
+    for batch_id in batches_build(practice_id=practice_a.pk):
+        batch_send(batch_id=batch_id)
+    inbox_poll()
+    remittance_file = StoredFile.objects.get(kind=FileKind.REMITTANCE_835)
+    content = remittance_file.content.open("rb").read()
+
+    again = inbound_file_process(name="again.835", content=content)
+
+    assert again.pk == remittance_file.pk
+    assert Remittance.objects.count() == 1
+    assert ClaimPayment.objects.filter(claim=claim).count() == 1
+
+
+def test_a_garbled_file_is_quarantined_and_changes_nothing(db, practice_a):
+    stored = inbound_file_process(name="broken.x12", content=b"ISA*00*garbage~GS*HC~")
+    assert stored.status == FileStatus.QUARANTINED
+    assert "ISA" in stored.error
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_batch(practice_a, biller, celery_worker_on_queue):
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)  # commits: the task is enqueued on commit
+
+    celery_worker_on_queue.wait_for(
+        lambda: SubmissionBatch.objects.filter(status=BatchStatus.SENT).exists()
+    )
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert submit_practice_claims_task.name == "claims.tasks.submit_practice_claims_task"
