@@ -39,7 +39,7 @@ def _rejection_reason_999(response: TransactionResponse) -> str:
     return "Rejected by the clearinghouse (999): " + "; ".join(r for r in reasons if r)
 
 
-def ack999_apply(*, acks: list[FunctionalAck]) -> AckOutcome:
+def ack999_apply(*, acks: list[FunctionalAck], file_id: int | None = None) -> AckOutcome:
     """A rejected transaction set rejects every claim of its batch; acceptance waits for 277CA."""
     outcome = AckOutcome()
     for ack in acks:
@@ -63,6 +63,7 @@ def ack999_apply(*, acks: list[FunctionalAck]) -> AckOutcome:
             moves=dict.fromkeys(claim_ids, ClaimStatus.REJECTED),
             source="999",
             notes=dict.fromkeys(claim_ids, reason),
+            file_id=file_id,
         )
         outcome.rejected.extend(str(i) for i in claim_ids if i not in refused)
         outcome.unchanged.extend(str(i) for i in refused)
@@ -81,7 +82,7 @@ def _rejection_reason_277ca(ack: ClaimAcknowledgment) -> str:
     return "Rejected by the payer (277CA): " + "; ".join(parts)
 
 
-def ack277ca_apply(*, acks: list[ClaimAcknowledgment]) -> AckOutcome:
+def ack277ca_apply(*, acks: list[ClaimAcknowledgment], file_id: int | None = None) -> AckOutcome:
     """Each acknowledged claim moves SUBMITTED -> ACCEPTED (with the payer's claim number) or
     -> REJECTED with the reason in words. A claim already past SUBMITTED is left as it is."""
     outcome = AckOutcome()
@@ -106,7 +107,7 @@ def ack277ca_apply(*, acks: list[ClaimAcknowledgment]) -> AckOutcome:
             if ack.payer_claim_number:
                 payer_numbers[claim.pk] = ack.payer_claim_number
     with transaction.atomic():
-        refused = claims_transition_bulk(moves=moves, source="277CA", notes=notes)
+        refused = claims_transition_bulk(moves=moves, source="277CA", notes=notes, file_id=file_id)
         for claim_id, number in payer_numbers.items():
             if claim_id not in refused:
                 Claim.objects.filter(pk=claim_id).update(payer_claim_number=number)

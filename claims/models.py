@@ -214,6 +214,14 @@ class ClaimEvent(models.Model):
     )
     source = models.CharField(max_length=20, default="user")
     note = models.TextField(blank=True)
+    file = models.ForeignKey(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The file (999, 277CA, 835 …) that caused this move, if one did.",
+    )
 
     class Meta:
         ordering = ["claim", "at", "id"]

@@ -109,4 +109,4 @@ def claim_ar_aging(*, user: Viewer, today: datetime.date) -> list[Totals]:
 
 
 def claim_timeline(*, claim: Claim) -> QuerySet[ClaimEvent]:
-    return claim.events.select_related("user").order_by("at", "id")
+    return claim.events.select_related("user", "file").order_by("at", "id")

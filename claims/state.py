@@ -108,6 +108,7 @@ def claims_transition_bulk(
     user: User | None = None,
     source: str = "user",
     notes: dict[int, str] | None = None,
+    file_id: int | None = None,
 ) -> dict[int, str]:
     """Move many claims at once ({claim id: to status}), each only if its move is legal.
 
@@ -140,6 +141,7 @@ def claims_transition_bulk(
                     user=user,
                     source=source,
                     note=notes.get(claim_id, ""),
+                    file_id=file_id,
                 )
             )
         for to, claim_ids in by_target.items():

@@ -149,7 +149,12 @@ def status_responses_apply(
         )
         if status.category.startswith("P") and claim.status == ClaimStatus.ACCEPTED:
             moves[claim.pk] = ClaimStatus.PENDING
-    claims_transition_bulk(moves=moves, source="277", notes=dict.fromkeys(moves, "Payer: pending."))
+    claims_transition_bulk(
+        moves=moves,
+        source="277",
+        notes=dict.fromkeys(moves, "Payer: pending."),
+        file_id=response_file_id,
+    )
     return outcome
 
 

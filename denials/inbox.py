@@ -42,14 +42,14 @@ def kind_of(content: bytes) -> str:
     raise X12Error(f"a {transaction_set} transaction is not something we receive", segment_id="ST")
 
 
-def _apply(kind: str, content: bytes) -> tuple[int | None, dict[str, object]]:
+def _apply(kind: str, content: bytes, file_id: int) -> tuple[int | None, dict[str, object]]:
     outcome: AckOutcome | StatusOutcome
     if kind == FileKind.ACK_999:
-        outcome = ack999_apply(acks=parse_999(content))
+        outcome = ack999_apply(acks=parse_999(content), file_id=file_id)
     elif kind == FileKind.CLAIM_ACK_277CA:
-        outcome = ack277ca_apply(acks=parse_277ca(content))
+        outcome = ack277ca_apply(acks=parse_277ca(content), file_id=file_id)
     elif kind == FileKind.STATUS_277:
-        outcome = status_responses_apply(statuses=parse_277(content))
+        outcome = status_responses_apply(statuses=parse_277(content), response_file_id=file_id)
     else:
         raise X12Error(f"no handler for {kind} files")
     return outcome.practice_id, outcome.as_summary()
@@ -78,7 +78,7 @@ def inbound_file_process(*, name: str, content: bytes, transport: str = "") -> S
         return stored
     try:
         with transaction.atomic():
-            practice_id, summary = _apply(kind, content)
+            practice_id, summary = _apply(kind, content, stored.pk)
             if practice_id is not None:
                 StoredFile.objects.filter(pk=stored.pk).update(practice_id=practice_id)
             return stored_file_mark(stored=stored, status=FileStatus.PROCESSED, summary=summary)

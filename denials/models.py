@@ -29,6 +29,14 @@ class Remittance(models.Model):
     payment_amount = models.DecimalField(max_digits=12, decimal_places=2)
     payment_date = models.DateField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    file = models.ForeignKey(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="remittances",
+        help_text="The 835 this payment was posted from.",
+    )
 
     class Meta:
         ordering = ["-received_at"]

@@ -354,7 +354,7 @@ def _adjustment_rows(
     return rows
 
 
-def _remittance_write(plan: _Plan) -> None:
+def _remittance_write(plan: _Plan, file_id: int) -> None:
     """One Remittance row and, in bulk, its claim payments, line payments, CAS and PLB rows."""
     r = plan.remittance
     remittance_row = posted.Remittance.objects.create(
@@ -366,6 +366,7 @@ def _remittance_write(plan: _Plan) -> None:
         payment_method=r.payment_method[:3],
         payment_amount=r.payment_amount,
         payment_date=r.payment_date,
+        file_id=file_id,
     )
     payments = posted.ClaimPayment.objects.bulk_create(
         _payment_rows(plan, remittance_row), batch_size=BATCH
@@ -438,7 +439,7 @@ def _claim_steps(plans: list[_Plan]) -> dict[int, list[Step]]:
     return steps
 
 
-def _claims_move(plans: list[_Plan], user: User | None) -> dict[int, str]:
+def _claims_move(plans: list[_Plan], user: User | None, file_id: int) -> dict[int, str]:
     """Move every matched claim through its steps, one bulk call per step; the refused ones."""
     steps = _claim_steps(plans)
     refused: dict[int, str] = {}
@@ -455,6 +456,7 @@ def _claims_move(plans: list[_Plan], user: User | None) -> dict[int, str]:
                 user=user,
                 source=SOURCE,
                 notes={claim_id: note for claim_id, (_, note) in due.items()},
+                file_id=file_id,
             )
     return refused
 
@@ -504,7 +506,7 @@ def _quarantine(*, content: bytes, name: str, transport: str, error: str) -> int
     return stored.pk
 
 
-def _post(plans: list[_Plan], result: PostingResult, user: User | None) -> None:
+def _post(plans: list[_Plan], result: PostingResult, user: User | None, file_id: int) -> None:
     seen = _already_posted(plans)
     to_post = []
     for plan in plans:
@@ -514,7 +516,7 @@ def _post(plans: list[_Plan], result: PostingResult, user: User | None) -> None:
             continue
         seen.add(key)
         to_post.append(plan)
-        _remittance_write(plan)
+        _remittance_write(plan, file_id)
         result.remittances_posted.append(plan.remittance.trace_number)
         result.claims_matched += sum(1 for row in plan.claims if row is not None)
         result.claims_unmatched.extend(
@@ -523,7 +525,7 @@ def _post(plans: list[_Plan], result: PostingResult, user: User | None) -> None:
             if row is None
         )
     _payer_claim_numbers_set(to_post)
-    result.claims_not_moved = _claims_move(to_post, user)
+    result.claims_not_moved = _claims_move(to_post, user, file_id)
 
 
 def era_post(
@@ -553,7 +555,7 @@ def era_post(
         if stored.status == FileStatus.PROCESSED:
             result.duplicate = True
             return result
-        _post(plans, result, user)
+        _post(plans, result, user, stored.pk)
         practices = {plan.practice_id for plan in plans}
         if len(practices) == 1 and stored.practice_id is None:
             stored.practice_id = practices.pop()

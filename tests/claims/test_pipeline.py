@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from claims.models import BatchStatus, Claim, SubmissionBatch
 from claims.state import ClaimStatus
+from claims.status_checks import claim_status_check, claims_due_for_status_check
 from claims.submission import batch_send, batches_build, claim_submit
-from claims.tasks import submit_practice_claims_task
+from claims.tasks import send_pending_batches_task, submit_practice_claims_task
 from denials.inbox import inbound_file_process, inbox_poll
 from denials.models import ClaimPayment, Remittance
 from rcm.files.models import Direction, FileKind, FileStatus, StoredFile
@@ -69,6 +70,10 @@ def test_a_claim_goes_out_once_and_comes_back_paid(db, biller, practice_a):
     assert [e.source for e in claim.events.order_by("at", "id")][-3:] == ["batch", "277CA", "835"]
     payment = ClaimPayment.objects.get(claim=claim)
     assert payment.charge == Decimal("150.00")
+    # Each move links to the file that caused it; the payment to its 835.
+    caused_by = {e.source: e.file.kind for e in claim.events.exclude(file=None)}
+    assert caused_by == {"277CA": FileKind.CLAIM_ACK_277CA, "835": FileKind.REMITTANCE_835}
+    assert payment.remittance.file.kind == FileKind.REMITTANCE_835
     assert inbox_poll().fetched == 0  # acknowledged files are not fetched again
 
 
@@ -107,3 +112,35 @@ def test_a_real_worker_sends_the_batch(practice_a, biller, celery_worker_on_queu
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
     assert submit_practice_claims_task.name == "claims.tasks.submit_practice_claims_task"
+
+
+def test_a_batch_left_built_by_a_dead_worker_is_sent_once_by_beat(db, biller, practice_a):
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)
+    [batch_id] = batches_build(practice_id=practice_a.pk)  # the worker died right after this
+
+    assert send_pending_batches_task() == 1
+    assert send_pending_batches_task() == 0
+
+    batch = SubmissionBatch.objects.get(pk=batch_id)
+    assert (batch.status, batch.attempts) == (BatchStatus.SENT, 1)
+    assert inbox_poll().fetched >= 2  # the sandbox answered once: 999 and 277CA (and 835)
+
+
+def test_status_is_asked_for_claims_waiting_past_turnaround(db, biller, practice_a):
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)
+    for batch_id in batches_build(practice_id=practice_a.pk):
+        batch_send(batch_id=batch_id)
+    claim.refresh_from_db()
+    waiting_since = timezone.now() - datetime.timedelta(days=claim.payer.turnaround_days + 1)
+    Claim.objects.filter(pk=claim.pk).update(status="accepted", status_changed_at=waiting_since)
+
+    due = claims_due_for_status_check(now=timezone.now())
+    assert due == [claim.pk]
+    check = claim_status_check(claim_id=claim.pk)
+
+    assert check is not None and check.error == ""
+    assert check.category  # the payer's answer, in words in check.description
+    assert check.request_file.kind == FileKind.STATUS_276
+    assert claims_due_for_status_check(now=timezone.now()) == []  # asked this week already
