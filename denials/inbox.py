@@ -73,15 +73,22 @@ def inbound_file_process(*, name: str, content: bytes, transport: str = "") -> S
                 raise
             return StoredFile.objects.get(pk=refused.stored_file_id)
         return StoredFile.objects.get(pk=result.stored_file_id)
-    stored, created = inbound_file_store(kind=kind, name=name, content=content, transport=transport)
-    if not created:
-        return stored
+    stored, _created = inbound_file_store(
+        kind=kind, name=name, content=content, transport=transport
+    )
     try:
         with transaction.atomic():
-            practice_id, summary = _apply(kind, content, stored.pk)
+            # Locked, and applied only while still merely stored: a file kept by a worker that
+            # died before applying it is applied now; one applied or quarantined is left alone,
+            # and two pollers never apply the same file twice.
+            locked = StoredFile.objects.select_for_update().get(pk=stored.pk)
+            if locked.status != FileStatus.STORED:
+                return locked
+            practice_id, summary = _apply(kind, content, locked.pk)
             if practice_id is not None:
-                StoredFile.objects.filter(pk=stored.pk).update(practice_id=practice_id)
-            return stored_file_mark(stored=stored, status=FileStatus.PROCESSED, summary=summary)
+                locked.practice_id = practice_id
+                locked.save(update_fields=["practice_id"])
+            return stored_file_mark(stored=locked, status=FileStatus.PROCESSED, summary=summary)
     except X12Error as error:
         return stored_file_quarantine(stored=stored, error=str(error))
 
@@ -132,9 +139,14 @@ def inbox_poll() -> PollResult:
         result.fetched += len(files)
         kept = []
         for inbound in sorted(files, key=lambda f: (processing_order(f.content), f.name)):
-            stored = inbound_file_process(
-                name=inbound.name, content=inbound.content, transport=transport.name
-            )
+            try:
+                stored = inbound_file_process(
+                    name=inbound.name, content=inbound.content, transport=transport.name
+                )
+            except Exception as error:  # one file must not block the others; retried next poll
+                log.exception("inbox %s: %s could not be processed", label, inbound.name)
+                result.errors.append(f"{label}: {inbound.name}: {error}")
+                continue
             kept.append(inbound.name)
             if stored.status == FileStatus.QUARANTINED:
                 result.quarantined += 1

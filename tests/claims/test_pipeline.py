@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from claims.clearinghouse import transport_for
 from claims.models import BatchStatus, Claim, SubmissionBatch
 from claims.state import ClaimStatus
 from claims.status_checks import claim_status_check, claims_due_for_status_check
@@ -144,3 +145,24 @@ def test_status_is_asked_for_claims_waiting_past_turnaround(db, biller, practice
     assert check.category  # the payer's answer, in words in check.description
     assert check.request_file.kind == FileKind.STATUS_276
     assert claims_due_for_status_check(now=timezone.now()) == []  # asked this week already
+
+
+def test_a_file_kept_but_not_applied_is_applied_when_offered_again(db, biller, practice_a):
+    from rcm.files.services import inbound_file_store
+
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)
+    for batch_id in batches_build(practice_id=practice_a.pk):
+        batch_send(batch_id=batch_id)
+    transport = transport_for(None)
+    ack = next(f for f in transport.fetch() if f.name.endswith(".277ca"))
+    # A worker stored the 277CA and died before applying it.
+    inbound_file_store(kind=FileKind.CLAIM_ACK_277CA, name=ack.name, content=ack.content)
+
+    stored = inbound_file_process(name=ack.name, content=ack.content)
+
+    claim.refresh_from_db()
+    assert stored.status == FileStatus.PROCESSED
+    assert claim.status == ClaimStatus.ACCEPTED
+    assert inbound_file_process(name=ack.name, content=ack.content).status == FileStatus.PROCESSED
+    assert claim.events.filter(source="277CA").count() == 1
