@@ -51,6 +51,16 @@ class Claim(models.Model):
     payer_claim_number = models.CharField(
         max_length=50, blank=True, help_text="The payer's claim number (ICN), from 277CA or 835."
     )
+    # A claim to a secondary (or tertiary) payer carries what the payer before it decided:
+    # loops 2320/2330 and 2430 of the 837P. A snapshot, like the rest of the claim.
+    primary_claim = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="secondary_claims"
+    )
+    other_payer_paid = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    other_payer_adjudicated_on = models.DateField(null=True, blank=True)
+    other_payer_adjustments = models.JSONField(
+        default=list, blank=True, help_text='Claim-level CAS: [{"group", "reason", "amount"}].'
+    )
     place_of_service = models.CharField(max_length=2)
     service_date_from = models.DateField()
     service_date_to = models.DateField()
@@ -117,6 +127,8 @@ class ClaimLine(models.Model):
     diagnosis_pointers = ArrayField(models.PositiveSmallIntegerField(), size=4, default=list)
     charge = models.DecimalField(max_digits=12, decimal_places=2)
     service_date = models.DateField()
+    other_payer_paid = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    other_payer_adjustments = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["claim", "position"]

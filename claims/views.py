@@ -32,6 +32,10 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return render(request, "claims/queue.html", context)
 
 
+# Once the payer has decided, the patient's next coverage may be billed (denials.secondary).
+NEXT_PAYER_AFTER = (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED)
+
+
 @role_required(Role.BILLER, Role.CODER, Role.ADMINISTRATOR)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
@@ -42,6 +46,8 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "claim": claim,
         "timeline": claim_timeline(claim=claim),
         "can_submit": claim.status == ClaimStatus.READY,
+        "can_bill_next_payer": claim.status in NEXT_PAYER_AFTER
+        and not claim.secondary_claims.exists(),
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
     }
     return render(request, "claims/detail.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 
 from claims.models import Claim, ClaimDiagnosis, ClaimLine
 from patients.models import Coverage, Patient, Relationship
@@ -16,7 +17,7 @@ from rcm.x12.writer import FunctionalGroup, InterchangeHeader
 DEFAULT_RECEIVER = ("RCM SANDBOX CLEARINGHOUSE", "RCMSANDBOX")
 
 
-LINE_FIELDS = (
+LINE_FIELDS: tuple[str, ...] = (
     "claim_id",
     "procedure_code",
     "charge",
@@ -25,6 +26,8 @@ LINE_FIELDS = (
     "modifiers",
     "diagnosis_pointers",
     "control_number",
+    "other_payer_paid",
+    "other_payer_adjustments",
 )
 
 
@@ -37,7 +40,15 @@ def claims_for_837(claim_ids: Sequence[int]) -> list[Claim]:
     ids = list(claim_ids)
     claims = list(
         Claim.objects.filter(pk__in=ids)
-        .select_related("practice", "patient", "coverage", "payer", "rendering_provider")
+        .select_related(
+            "practice",
+            "patient",
+            "coverage",
+            "payer",
+            "rendering_provider",
+            "primary_claim__payer",
+            "primary_claim__coverage",
+        )
         .order_by("id")
     )
     lines: dict[int, list[tuple[object, ...]]] = defaultdict(list)
@@ -115,6 +126,42 @@ def _patient(coverage: Coverage, patient: Patient) -> x12.Patient | None:
     )
 
 
+def _adjustments(rows: list[dict[str, str]]) -> tuple[x12.Adjustment, ...]:
+    return tuple(
+        x12.Adjustment(group_code=r["group"], reason_code=r["reason"], amount=Decimal(r["amount"]))
+        for r in rows
+    )
+
+
+def _other_coverage(claim: Claim) -> x12.OtherCoverage | None:
+    """Loops 2320/2330A/2330B: the payer before this one, and what it paid."""
+    primary = claim.primary_claim
+    if primary is None:
+        return None
+    return x12.OtherCoverage(
+        payer=x12.Payer(name=primary.payer.name, payer_id=primary.payer.payer_id),
+        subscriber=_subscriber(primary.coverage, claim.patient),
+        paid_amount=claim.other_payer_paid or Decimal("0"),
+        responsibility="PST"[primary.coverage.priority - 1],
+        relationship=primary.coverage.relationship,
+        filing_indicator=primary.payer.claim_filing_indicator,
+        adjustments=_adjustments(claim.other_payer_adjustments),
+    )
+
+
+def _line_adjudication(
+    claim: Claim, paid: Decimal | None, adjustments: list[dict[str, str]]
+) -> x12.LineAdjudication | None:
+    """Loop 2430: how the payer before this one decided this line."""
+    if claim.primary_claim_id is None or paid is None:
+        return None
+    return x12.LineAdjudication(
+        paid_amount=paid,
+        adjudication_date=claim.other_payer_adjudicated_on or claim.service_date_to,
+        adjustments=_adjustments(adjustments),
+    )
+
+
 def claim_as_x12(claim: Claim) -> x12.Claim:
     """One claim (fetched with `claims_for_837`) as an 837P claim."""
     provider = claim.rendering_provider
@@ -133,10 +180,20 @@ def claim_as_x12(claim: Claim) -> x12.Claim:
                 modifiers=tuple(modifiers),
                 diagnosis_pointers=tuple(pointers),
                 line_control_number=control,
+                adjudication=_line_adjudication(claim, other_paid, other_adjustments),
             )
-            for _claim, code, charge, service_date, units, modifiers, pointers, control in (
-                claim.x12_lines  # type: ignore[attr-defined]
-            )
+            for (
+                _claim,
+                code,
+                charge,
+                service_date,
+                units,
+                modifiers,
+                pointers,
+                control,
+                other_paid,
+                other_adjustments,
+            ) in claim.x12_lines  # type: ignore[attr-defined]
         ),
         responsibility="PST"[claim.coverage.priority - 1],
         filing_indicator=claim.payer.claim_filing_indicator,
@@ -145,6 +202,7 @@ def claim_as_x12(claim: Claim) -> x12.Claim:
         prior_authorization=claim.prior_authorization,
         payer_claim_number=claim.payer_claim_number,
         note=claim.note,
+        other_coverage=_other_coverage(claim),
         rendering_provider=x12.RenderingProvider(
             last_name=provider.last_name,
             first_name=provider.first_name,

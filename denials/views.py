@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from claims.models import Claim
+from claims.selectors import claim_get
+from denials.secondary import claim_create_secondary
 from rcm.files.models import FileStatus, StoredFile
 from rcm.files.selectors import quarantined_files
 from rcm.files.services import stored_file_mark
@@ -41,3 +45,24 @@ def quarantine_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     stored_file_mark(stored=stored, status=FileStatus.DISMISSED, error=stored.error)
     messages.success(request, f"{stored.name} dismissed from the quarantine.")
     return redirect("quarantine")
+
+
+@require_POST
+@role_required(*BILLING_ROLES)
+def claim_bill_next_payer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Create the claim to the secondary (or tertiary) payer from an adjudicated claim."""
+    try:
+        primary = claim_get(user=request.user, pk=pk)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+    try:
+        secondary = claim_create_secondary(primary=primary, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("claim-detail", pk=pk)
+    messages.success(
+        request,
+        f"Claim {secondary.control_number} to {secondary.payer.name} created as a draft, "
+        f"with {primary.payer.name}'s payment of ${secondary.other_payer_paid}.",
+    )
+    return redirect("claim-detail", pk=secondary.pk)
