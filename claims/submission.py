@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from claims.clearinghouse import connection_for, transport_for
 from claims.models import BatchStatus, Claim, ClaimSubmission, SubmissionBatch
-from claims.state import ClaimStatus, InvalidTransition, claim_transition
+from claims.state import ClaimStatus, claim_transition, claims_transition_bulk
 from claims.x12_mapping import batch_as_x12, claims_for_837
 from rcm.clearinghouse.gateway import OutboundFile, TransportError
 from rcm.files.models import Direction, FileKind
@@ -40,15 +41,23 @@ def claim_submit(*, claim: Claim, user: User | None) -> Claim:
 
 
 def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
-    """Queue every READY claim of these practices; returns how many were queued."""
-    queued = 0
-    for claim in Claim.objects.filter(practice_id__in=practice_ids, status=ClaimStatus.READY):
-        try:
-            claim_submit(claim=claim, user=user)
-            queued += 1
-        except InvalidTransition:
-            continue  # someone else moved it meanwhile
-    return queued
+    """Queue every READY claim of these practices at once; one batch task per practice."""
+    from claims.tasks import submit_practice_claims_task
+
+    with transaction.atomic():
+        ready = dict(
+            Claim.objects.filter(
+                practice_id__in=practice_ids, status=ClaimStatus.READY
+            ).values_list("id", "practice_id")
+        )
+        # A claim someone else moved meanwhile is simply not queued.
+        refused = claims_transition_bulk(
+            moves=dict.fromkeys(ready, ClaimStatus.QUEUED), user=user, source="user"
+        )
+        practices = {ready[claim_id] for claim_id in ready if claim_id not in refused}
+        for practice_id in sorted(practices):
+            transaction.on_commit(partial(submit_practice_claims_task.delay, practice_id))
+    return len(ready) - len(refused)
 
 
 def batches_build(*, practice_id: int) -> list[int]:

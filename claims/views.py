@@ -59,13 +59,18 @@ def claims_submit_ready_view(request: AuthenticatedRequest) -> HttpResponse:
     """Queue every ready claim of the practices where the user bills; a worker sends them."""
     practice_ids = practice_ids_for(user=request.user, roles=[Role.BILLER, Role.ADMINISTRATOR])
     queued = claims_submit_ready(practice_ids=practice_ids, user=request.user)
+    drafts = claim_list(user=request.user).filter(status=ClaimStatus.DRAFT).count()
+    waiting = (
+        f" {drafts} draft{'s' if drafts != 1 else ''} still need review first." if drafts else ""
+    )
     if queued:
         messages.success(
             request,
-            f"{queued} claim{'s' if queued != 1 else ''} queued: they go out in the next batch.",
+            f"{queued} claim{'s' if queued != 1 else ''} queued: they go out in the next batch."
+            + waiting,
         )
     else:
-        messages.info(request, "No claim was ready to submit.")
+        messages.info(request, "No claim was ready to submit." + waiting)
     return redirect("claim-queue", queue="ready")
 
 

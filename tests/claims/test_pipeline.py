@@ -166,3 +166,19 @@ def test_a_file_kept_but_not_applied_is_applied_when_offered_again(db, biller, p
     assert claim.status == ClaimStatus.ACCEPTED
     assert inbound_file_process(name=ack.name, content=ack.content).status == FileStatus.PROCESSED
     assert claim.events.filter(source="277CA").count() == 1
+
+
+def test_submitting_all_ready_claims_queues_them_in_one_go(db, biller, practice_a, practice_b):
+    from claims.submission import claims_submit_ready
+
+    ready = [ready_claim(practice_a) for _ in range(3)]
+    draft = ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.DRAFT)
+    elsewhere = ready_claim(practice_b)
+
+    assert claims_submit_ready(practice_ids=[practice_a.pk], user=biller) == 3
+
+    statuses = dict(Claim.objects.values_list("id", "status"))
+    assert {statuses[c.pk] for c in ready} == {ClaimStatus.QUEUED}
+    assert statuses[draft.pk] == ClaimStatus.DRAFT
+    assert statuses[elsewhere.pk] == ClaimStatus.READY
+    assert claims_submit_ready(practice_ids=[practice_a.pk], user=biller) == 0
