@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
-from pyx12 import params as pyx12_params
-from pyx12 import x12n_document
 
 from rcm.x12.ack999 import parse_999
 from rcm.x12.base import X12Error
+from tests.x12.pyx12_check import pyx12_text_errors as pyx12_errors
 
 ACK = (Path(__file__).parent / "fixtures" / "synthetic_999.txt").read_text()
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def pyx12_errors(text: str, tmp_path: Path) -> list[str]:
-    path = tmp_path / "x.edi"
-    path.write_text(text, encoding="ascii")
-    handler = _Collect()
-    logger = logging.getLogger("pyx12")
-    logger.addHandler(handler)
-    try:
-        ok = x12n_document.x12n_document(
-            param=pyx12_params.params(), src_file=str(path), fd_997=None, fd_html=None
-        )
-    finally:
-        logger.removeHandler(handler)
-    if not ok and not handler.messages:
-        handler.messages.append("pyx12 reported failure")
-    return handler.messages
 
 
 def test_synthetic_999_passes_pyx12(tmp_path):

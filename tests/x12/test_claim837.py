@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -36,7 +35,7 @@ from rcm.x12.writer import (
     format_amount,
     format_quantity,
 )
-from tests.x12.pyx12_check import pyx12_text_errors
+from tests.x12.pyx12_check import pyx12_text_errors as pyx12_errors
 
 WHEN = datetime(2026, 3, 14, 9, 30)
 
@@ -89,10 +88,6 @@ def batch(*claims: Claim, **kwargs) -> Batch837P:
     }
     base.update(kwargs)
     return Batch837P(**base)
-
-
-def pyx12_errors(text: str, tmp_path: Path) -> list[str]:
-    return pyx12_text_errors(text, tmp_path, "claim.837")
 
 
 def segments(text: str) -> list[list[str]]:

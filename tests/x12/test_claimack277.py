@@ -10,7 +10,7 @@ import pytest
 
 from rcm.x12.base import X12Error
 from rcm.x12.claimack277 import StatusDetail, parse_277ca, parse_277ca_levels
-from tests.x12.test_ack999 import pyx12_errors
+from tests.x12.pyx12_check import pyx12_text_errors as pyx12_errors
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic_277ca.txt"
 

@@ -30,7 +30,8 @@ from rcm.x12.responses import (
     write_835,
     write_999,
 )
-from tests.x12.test_claim837 import find, pyx12_errors
+from tests.x12.pyx12_check import pyx12_text_errors as pyx12_errors
+from tests.x12.test_claim837 import find
 
 WHEN = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 HEADER = ResponseHeader("SANDBOX", "CLINIC01", 42, WHEN)
