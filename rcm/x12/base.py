@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,14 @@ class X12Error(ValueError):
         if line is not None:
             where.append(f"line {line}")
         super().__init__(f"{message} ({' '.join(where)})" if where else message)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A subscriber or dependent patient in a 270 or 276; `member_id` only for the subscriber."""
+
+    last_name: str
+    first_name: str
+    member_id: str = ""
+    birth_date: date | None = None
+    gender: str = ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, X12Error
+from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, Person, X12Error
 from rcm.x12.era835 import amount, ccyymmdd
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_interchanges
 from rcm.x12.writer import FunctionalGroup, InterchangeHeader, SegmentWriter, format_date
@@ -159,17 +159,6 @@ def describe(codes: dict[str, str], code: str) -> str:
 
 
 # 270 -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Person:
-    """Subscriber or dependent; `member_id` is only sent for the subscriber."""
-
-    last_name: str
-    first_name: str
-    member_id: str = ""
-    birth_date: date | None = None
-    gender: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, X12Error
+from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, Person, X12Error
 from rcm.x12.claimack277 import (
     ClaimAcknowledgment,
     Flavor,
@@ -42,17 +42,6 @@ class StatusProvider:
 
     name: str
     npi: str
-
-
-@dataclass(frozen=True)
-class Person:
-    """Subscriber or dependent patient; `member_id` is only sent for the subscriber."""
-
-    last_name: str
-    first_name: str
-    member_id: str = ""
-    birth_date: date | None = None
-    gender: str = ""
 
 
 @dataclass(frozen=True)
