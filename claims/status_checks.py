@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.clearinghouse import connection_for, transport_for
 from claims.models import Claim, ClaimStatusCheck
 from claims.state import ClaimStatus, claims_transition_bulk
+from patients.clearinghouse import connection_for, transport_for
 from rcm.clearinghouse.gateway import TransportError
 from rcm.files.models import Direction, FileKind
 from rcm.files.services import control_number_next, inbound_file_store, stored_file_save

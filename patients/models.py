@@ -32,6 +32,14 @@ class Patient(models.Model):
     phone = models.CharField(max_length=10, blank=True)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="Set when an administrator merged this duplicate into another chart.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +126,31 @@ class Coverage(models.Model):
         )
 
 
+class CardSide(models.TextChoices):
+    FRONT = "front", "Front"
+    BACK = "back", "Back"
+
+
+class CoverageCard(models.Model):
+    """A scan or photo of the insurance card, kept privately (rcm.files) and shown by role."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    coverage = models.ForeignKey(Coverage, on_delete=models.CASCADE, related_name="cards")
+    side = models.CharField(max_length=5, choices=CardSide.choices)
+    file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    content_type = models.CharField(max_length=50)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["coverage", "side", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} of card for coverage {self.coverage_id}"
+
+
 class EligibilityCheck(models.Model):
     """One 270 sent and the 271 that answered it (filled in by the eligibility work)."""
 
@@ -137,6 +170,21 @@ class EligibilityCheck(models.Model):
     service_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     summary = models.JSONField(default=dict, blank=True)
+    encounter = models.ForeignKey(
+        "Encounter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="eligibility_checks",
+        help_text="The visit the check was made for, if any.",
+    )
+    request_file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response_file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    error = models.TextField(blank=True, help_text="Why no answer came, in words.")
     requested_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 

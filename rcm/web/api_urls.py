@@ -1,6 +1,6 @@
 """The API: token sign-in, read endpoints, the OpenAPI schema and its docs page."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("encounters/<int:pk>/", EncounterDetailApi.as_view(), name="api-encounter-detail"),
     path("claims/", ClaimListApi.as_view(), name="api-claim-list"),
     path("claims/<int:pk>/", ClaimDetailApi.as_view(), name="api-claim-detail"),
+    path("", include("patients.api_registration")),
+    path("", include("patients.api_coverage")),
+    path("", include("patients.api_visits")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

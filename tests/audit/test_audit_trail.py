@@ -105,6 +105,7 @@ def test_the_orm_cannot_delete_audit_rows_either(db, practice_a):
 PATIENT_DATA_TABLES = [
     "patients_patient",
     "patients_coverage",
+    "patients_coveragecard",
     "patients_eligibilitycheck",
     "patients_encounter",
     "coding_encounterdiagnosis",

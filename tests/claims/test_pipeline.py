@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from claims.clearinghouse import transport_for
 from claims.models import BatchStatus, Claim, SubmissionBatch
 from claims.state import ClaimStatus
 from claims.status_checks import claim_status_check, claims_due_for_status_check
@@ -16,6 +15,7 @@ from claims.submission import batch_send, batches_build, claim_submit
 from claims.tasks import send_pending_batches_task, submit_practice_claims_task
 from denials.inbox import inbound_file_process, inbox_poll
 from denials.models import ClaimPayment, Remittance
+from patients.clearinghouse import transport_for
 from rcm.files.models import Direction, FileKind, FileStatus, StoredFile
 from tests.factories import ClaimDiagnosisFactory, ClaimFactory, ClaimLineFactory
 

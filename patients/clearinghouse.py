@@ -36,7 +36,7 @@ def _resolved(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def sandbox_config() -> dict[str, Any]:
-    from claims.sandbox_roster import DatabaseRoster
+    from patients.sandbox_roster import DatabaseRoster
 
     return {
         "base_dir": settings.RCM_SANDBOX_DIR,
