@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_list, claim_queue_counts
 from denials.selectors import payments_received, top_denial_reasons
+from patients.chart import coverage_chart_context, visit_chart_context
 from patients.models import EncounterStatus, Patient
 from patients.selectors import (
     coverage_list_for_patient,
@@ -150,6 +151,8 @@ def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "encounters": patient.encounters.select_related("rendering_provider"),
         "claims": claim_list(user=request.user).filter(patient=patient),
     }
+    context.update(coverage_chart_context(patient=patient, user=request.user))
+    context.update(visit_chart_context(patient=patient, user=request.user))
     return render(request, "patients/detail.html", context)
 
 
