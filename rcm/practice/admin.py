@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from rcm.practice.models import (
+    ClearinghouseConnection,
     FeeSchedule,
     FeeScheduleEntry,
     Membership,
@@ -73,3 +74,9 @@ class FeeScheduleAdmin(admin.ModelAdmin):
     list_display = ["name", "practice", "payer", "effective_from"]
     list_filter = ["practice"]
     inlines = [FeeScheduleEntryInline]
+
+
+@admin.register(ClearinghouseConnection)
+class ClearinghouseConnectionAdmin(admin.ModelAdmin):
+    list_display = ["practice", "payer", "transport", "submitter_id", "receiver_id", "is_active"]
+    list_filter = ["transport", "is_active", "practice"]

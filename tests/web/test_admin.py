@@ -18,7 +18,8 @@ def staff_client(client, db):
 @pytest.mark.parametrize(
     "model",
     ["practice_practice", "practice_payer", "practice_provider", "practice_feeschedule",
-     "practice_user", "coding_code", "coding_codesetrelease", "audit_auditevent"],
+     "practice_user", "coding_code", "coding_codesetrelease", "audit_auditevent",
+     "practice_clearinghouseconnection", "files_storedfile"],
 )  # fmt: skip
 def test_admin_lists_open(staff_client, model):
     assert staff_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
