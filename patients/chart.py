@@ -9,10 +9,71 @@ from rcm.practice.models import User
 
 
 def coverage_chart_context(*, patient: Patient, user: User) -> dict[str, Any]:
-    """For templates/patients/_coverages.html (filled in by the coverage work)."""
-    return {}
+    """For templates/patients/_coverages.html: the coverages in order, their cards, the buttons."""
+    # Imported here so this function's needs stay inside it; the module is shared.
+    from django.utils import timezone
+
+    from patients.cards import card_may_view, coverage_cards_current
+    from patients.coverage_services import COVERAGE_EDIT_ROLES
+    from patients.models import CoveragePriority, Relationship
+    from patients.selectors import coverage_list_for_patient
+    from rcm.practice.selectors import user_has_role
+
+    today = timezone.localdate()
+    coverages = list(coverage_list_for_patient(patient=patient))
+    can_view_cards = card_may_view(user=user, practice_id=patient.practice_id)
+    cards = coverage_cards_current(coverages=coverages) if can_view_cards else {}
+    rows = [
+        {
+            "coverage": coverage,
+            "active_today": coverage.is_active_on(today),
+            "subscriber_is_patient": coverage.relationship == Relationship.SELF,
+            "cards": cards.get(coverage.pk),
+            "can_move_up": coverage.priority > CoveragePriority.PRIMARY,
+            "can_move_down": coverage.priority < CoveragePriority.TERTIARY,
+        }
+        for coverage in coverages
+    ]
+    return {
+        "coverage_rows": rows,
+        "coverage_today": today,
+        "can_edit_coverage": user_has_role(
+            user=user, practice_id=patient.practice_id, roles=COVERAGE_EDIT_ROLES
+        ),
+        "can_view_cards": can_view_cards,
+    }
 
 
 def visit_chart_context(*, patient: Patient, user: User) -> dict[str, Any]:
-    """For templates/patients/_visits.html (filled in by the visits and eligibility work)."""
-    return {}
+    """For templates/patients/_visits.html: visits with their eligibility, and checks by coverage.
+
+    Only scheduled visits get an eligibility verdict: the others have happened already.
+    """
+    # Imported here so this function's needs stay inside it; the module is shared.
+    from django.utils import timezone
+
+    from patients.models import EncounterStatus
+    from patients.worklist import CHECK_READER_ROLES, FRONT_DESK_ROLES, eligibility_for_visit
+    from rcm.practice.selectors import user_has_role
+
+    now = timezone.now()
+    encounters = patient.encounters.select_related("rendering_provider", "patient")
+    rows = [
+        (e, eligibility_for_visit(encounter=e, now=now) if e.status == EncounterStatus.SCHEDULED
+         else None)
+        for e in encounters
+    ]  # fmt: skip
+    can_read = user_has_role(user=user, practice_id=patient.practice_id, roles=CHECK_READER_ROLES)
+    coverages = [
+        (coverage, coverage.eligibility_checks.order_by("-requested_at", "-id").first())
+        for coverage in patient.coverages.select_related("payer").order_by("priority")
+        if coverage.termination_date is None or coverage.termination_date >= timezone.localdate()
+    ]
+    return {
+        "visit_rows": rows,
+        "can_manage_visits": user_has_role(
+            user=user, practice_id=patient.practice_id, roles=FRONT_DESK_ROLES
+        ),
+        "can_read_checks": can_read,
+        "eligibility_coverages": coverages if can_read else [],
+    }

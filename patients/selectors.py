@@ -4,30 +4,84 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest, Upper
 
 from patients.models import Coverage, Encounter, EncounterStatus, Patient
 from rcm.audit.services import audit_record_view
+from rcm.practice.models import Practice, Role
 from rcm.practice.selectors import Viewer, practice_ids_for
 
+# A digit term's MRN / member-id matches are resolved to ids first (each an index scan); a very
+# short digit prefix could match thousands, and the page shows 50, so the ids are capped.
+DIGIT_TERM_MATCH_LIMIT = 500
+# Matches in name order, ignoring case. Sorting by the expression (no index has it) keeps the
+# planner from walking the name index in order and filtering, which reads most of the table when
+# the matches sit late in the alphabet; it collects the matches by index and sorts them instead.
+SEARCH_ORDER = (Upper("last_name"), Upper("first_name"), "date_of_birth", "pk")
+# Name terms this long use the trigram index for "contains"; shorter ones match as a prefix.
+CONTAINS_MIN_LENGTH = 3
 
-def patient_list(*, user: Viewer, query: str = "") -> QuerySet[Patient]:
-    """Patients of the user's practices; `query` matches name, MRN, date of birth or member id."""
-    patients = Patient.objects.filter(practice_id__in=practice_ids_for(user=user)).select_related(
-        "practice"
+
+def patient_list(
+    *, user: Viewer, query: str = "", include_merged: bool = False
+) -> QuerySet[Patient]:
+    """Patients of the user's practices; `query` matches name, MRN, date of birth or member id.
+
+    Every whitespace-separated term must match (partial, any case): a date (YYYY-MM-DD or
+    MM/DD/YYYY) the date of birth; a term with digits the start of an MRN (a merged chart's old
+    MRN finds the chart it was merged into) or of a member id; letters a first or last name.
+    "Last, first" matches the last and the first name by prefix. When names find nobody, names
+    spelt alike are offered instead. Merged duplicates are left out unless `include_merged`.
+    """
+    practice_ids = practice_ids_for(user=user)
+    patients = Patient.objects.filter(practice_id__in=practice_ids).select_related("practice")
+    if not include_merged:
+        patients = patients.filter(merged_into__isnull=True)
+    query = query.strip()
+    if not query:
+        return patients
+    if "," in query:
+        last, _comma, first = query.partition(",")
+        return patients.filter(
+            _name_prefix("last_name", last.split()), _name_prefix("first_name", first.split())
+        ).order_by(*SEARCH_ORDER)
+    terms = query.split()
+    matched = patients.filter(*(_term_condition(term, practice_ids) for term in terms))
+    names = [term for term in terms if term.isalpha()]
+    # count(), not exists(): with LIMIT 1 the planner bets on a sequential scan finding a row
+    # early, and reads all 100,000 rows when nothing matches, which is when the fallback is needed.
+    if names and len(names) == len(terms) and matched.order_by().count() == 0:
+        return _spelt_alike(patients, names)
+    return matched.order_by(*SEARCH_ORDER)
+
+
+def _name_prefix(field: str, words: list[str]) -> Q:
+    return Q(**{f"{field}__istartswith": " ".join(words)}) if words else Q()
+
+
+def _term_condition(term: str, practice_ids: list[int]) -> Q:
+    day = _parse_date(term)
+    if day is not None:
+        return Q(date_of_birth=day)
+    if any(char.isdigit() for char in term):
+        return Q(pk__in=_ids_by_number(term, practice_ids))
+    lookup = "icontains" if len(term) >= CONTAINS_MIN_LENGTH else "istartswith"
+    return Q(**{f"last_name__{lookup}": term}) | Q(**{f"first_name__{lookup}": term})
+
+
+def _ids_by_number(term: str, practice_ids: list[int]) -> set[int]:
+    """Charts whose MRN (or merged duplicate's MRN) or a coverage's member id starts with `term`."""
+    by_mrn = (
+        Patient.objects.filter(practice_id__in=practice_ids, mrn__istartswith=term)
+        .annotate(chart_id=Coalesce("merged_into_id", "id"))
+        .values_list("chart_id", flat=True)[:DIGIT_TERM_MATCH_LIMIT]
     )
-    for term in query.split():
-        condition = (
-            Q(last_name__istartswith=term)
-            | Q(first_name__istartswith=term)
-            | Q(mrn__iexact=term)
-            | Q(coverages__member_id__iexact=term)
-        )
-        day = _parse_date(term)
-        if day is not None:
-            condition |= Q(date_of_birth=day)
-        patients = patients.filter(condition)
-    return patients.distinct() if query.strip() else patients
+    by_member_id = Coverage.objects.filter(
+        practice_id__in=practice_ids, member_id__istartswith=term
+    ).values_list("patient_id", flat=True)[:DIGIT_TERM_MATCH_LIMIT]
+    return set(by_mrn) | set(by_member_id)
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -37,6 +91,32 @@ def _parse_date(text: str) -> datetime.date | None:
         except ValueError:
             continue
     return None
+
+
+def _spelt_alike(patients: QuerySet[Patient], names: list[str]) -> QuerySet[Patient]:
+    """Misspelt names: each word is similar to the first or the last name, best match first.
+
+    `%` is pg_trgm's similarity operator (threshold 0.3, its default): it uses the trigram index.
+    """
+    spelt = patients.alias(last_upper=Upper("last_name"), first_upper=Upper("first_name"))
+    for name in names:
+        spelt = spelt.filter(
+            Q(last_upper__trigram_similar=name.upper())
+            | Q(first_upper__trigram_similar=name.upper())
+        )
+    closeness = sum(
+        (
+            Greatest(
+                TrigramSimilarity(Upper("last_name"), name.upper()),
+                TrigramSimilarity(Upper("first_name"), name.upper()),
+            )
+            for name in names
+        ),
+        start=Value(0.0),
+    )
+    return spelt.annotate(closeness=closeness).order_by(
+        "-closeness", "last_name", "first_name", "pk"
+    )
 
 
 def patient_get(*, user: Viewer, pk: int) -> Patient:
@@ -97,3 +177,18 @@ def encounters_upcoming(
         )
         .order_by("date_of_service", "id")
     )
+
+
+def patient_get_by_mrn(*, user: Viewer, practice_id: int, mrn: str) -> Patient:
+    """The chart with this MRN (any case) in one of the user's practices, merged or not."""
+    return Patient.objects.select_related("practice").get(
+        practice_id=practice_id,
+        practice_id__in=practice_ids_for(user=user),
+        mrn__iexact=mrn.strip(),
+    )
+
+
+def registering_practices(*, user: Viewer) -> list[Practice]:
+    """Practices where the user may register and edit patients (front desk or administrator)."""
+    ids = practice_ids_for(user=user, roles=[Role.FRONT_DESK, Role.ADMINISTRATOR])
+    return list(Practice.objects.filter(pk__in=ids).order_by("name"))

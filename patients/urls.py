@@ -6,6 +6,9 @@ from patients import views
 
 urlpatterns = [
     path("", views.patient_search, name="patient-list"),
+    path("register/", views.patient_register_view, name="patient-register"),
+    path("<int:pk>/edit/", views.patient_edit_view, name="patient-edit"),
+    path("<int:pk>/merge/", views.patient_merge_view, name="patient-merge"),
     path("", include("patients.coverage_urls")),
     path("", include("patients.visit_urls")),
 ]

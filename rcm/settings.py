@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.poll_claim_status_task",
         "schedule": env.float("RCM_STATUS_POLL_SECONDS", default=3600.0),
     },
+    "eligibility-sweep": {
+        "task": "patients.tasks.eligibility_sweep_task",
+        "schedule": env.float("RCM_ELIGIBILITY_SWEEP_SECONDS", default=3600.0),
+    },
 }
 CELERY_TASK_ROUTES = {
     "claims.tasks.submit_practice_claims_task": {"queue": "submission"},
@@ -197,6 +201,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.send_pending_batches_task": {"queue": "submission"},
     "denials.tasks.poll_inbox_task": {"queue": "inbox"},
     "claims.tasks.poll_claim_status_task": {"queue": "status"},
+    "patients.tasks.eligibility_sweep_task": {"queue": "eligibility"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -1,0 +1,143 @@
+"""Reads about eligibility: a visit's latest check and its problem, the front-desk worklist."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from patients.models import Coverage, EligibilityCheck, Encounter, EncounterStatus
+from patients.services import coverage_primary_on
+from rcm.practice.models import Role
+from rcm.practice.selectors import Viewer, practice_ids_for
+
+# Who may run checks and schedule visits, and who may read the checks.
+FRONT_DESK_ROLES = (Role.FRONT_DESK, Role.ADMINISTRATOR)
+CHECK_READER_ROLES = (Role.FRONT_DESK, Role.ADMINISTRATOR, Role.BILLER)
+
+
+def stale_days() -> int:
+    """A check older than this many days no longer vouches for a visit."""
+    return int(getattr(settings, "RCM_ELIGIBILITY_STALE_DAYS", 7))
+
+
+def sweep_days() -> int:
+    """How many days ahead the sweep and the worklist look (today included)."""
+    return int(getattr(settings, "RCM_ELIGIBILITY_SWEEP_DAYS", 3))
+
+
+@dataclass
+class VisitEligibility:
+    """A visit's primary coverage, the check that speaks for it, and what is wrong, in words."""
+
+    encounter: Encounter
+    coverage: Coverage | None
+    check: EligibilityCheck | None
+    problem: str = ""
+    level: str = "success"  # Bootstrap colour: success, warning or danger
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def eligibility_latest(
+    *, coverage: Coverage, service_date: datetime.date
+) -> EligibilityCheck | None:
+    """The newest check of `coverage` for `service_date`, else its newest check for any date."""
+    checks = coverage.eligibility_checks.order_by("-requested_at", "-id")
+    return checks.filter(service_date=service_date).first() or checks.first()
+
+
+def _problem(
+    check: EligibilityCheck | None, day: datetime.date, now: datetime.datetime
+) -> tuple[str, str]:
+    status = EligibilityCheck.Status
+    if check is None:
+        return "Eligibility has not been checked for this visit.", "warning"
+    if check.status == status.ERROR:
+        return f"The last eligibility check failed. {check.error}", "danger"
+    if check.status == status.PENDING:
+        return "The last eligibility check got no answer; check again.", "warning"
+    if check.service_date != day:
+        return (
+            f"The last check was for {check.service_date:%m/%d/%Y}, not the visit date "
+            f"{day:%m/%d/%Y}; check again.",
+            "warning",
+        )
+    if check.status == status.INACTIVE:
+        return f"The payer says this coverage is not active on {day:%m/%d/%Y}.", "danger"
+    if check.requested_at < now - datetime.timedelta(days=stale_days()):
+        return (
+            f"Last checked on {timezone.localtime(check.requested_at):%m/%d/%Y}, more than "
+            f"{stale_days()} days ago; check again.",
+            "warning",
+        )
+    return "", "success"
+
+
+def eligibility_for_visit(
+    *, encounter: Encounter, now: datetime.datetime | None = None
+) -> VisitEligibility:
+    """What the front desk needs to know about a visit's insurance before it happens."""
+    now = now or timezone.now()
+    day = encounter.date_of_service
+    coverage = coverage_primary_on(patient=encounter.patient, day=day)
+    if coverage is None:
+        return VisitEligibility(
+            encounter, None, None,
+            f"No primary insurance covers {day:%m/%d/%Y}: add the coverage, or the visit is "
+            "self-pay.",
+            "danger",
+        )  # fmt: skip
+    check = eligibility_latest(coverage=coverage, service_date=day)
+    problem, level = _problem(check, day, now)
+    return VisitEligibility(encounter, coverage, check, problem, level)
+
+
+def encounters_in_sweep_window(
+    *, today: datetime.date, practice_ids: list[int] | None = None
+) -> QuerySet[Encounter]:
+    """Scheduled visits from today through `sweep_days()` days ahead, soonest first."""
+    encounters = Encounter.objects.filter(
+        status=EncounterStatus.SCHEDULED,
+        date_of_service__gte=today,
+        date_of_service__lte=today + datetime.timedelta(days=sweep_days()),
+    )
+    if practice_ids is not None:
+        encounters = encounters.filter(practice_id__in=practice_ids)
+    return encounters.select_related("patient", "rendering_provider", "practice").order_by(
+        "date_of_service", "id"
+    )
+
+
+def eligibility_worklist(
+    *, user: Viewer, today: datetime.date | None = None
+) -> list[VisitEligibility]:
+    """The front desk's worklist: upcoming visits whose insurance needs a person's attention."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    practice_ids = practice_ids_for(user=user, roles=FRONT_DESK_ROLES)
+    rows = [
+        eligibility_for_visit(encounter=encounter, now=now)
+        for encounter in encounters_in_sweep_window(today=today, practice_ids=practice_ids)
+    ]
+    return [row for row in rows if not row.ok]
+
+
+def eligibility_check_get(*, user: Viewer, pk: int) -> EligibilityCheck:
+    """One check of the user's practices (front desk, administrators, billers)."""
+    return EligibilityCheck.objects.select_related(
+        "coverage__payer", "coverage__patient", "practice", "encounter", "requested_by",
+        "request_file", "response_file",
+    ).get(pk=pk, practice_id__in=practice_ids_for(user=user, roles=CHECK_READER_ROLES))  # fmt: skip
+
+
+def coverage_for_check_get(*, user: Viewer, pk: int) -> Coverage:
+    """A coverage the user may check eligibility for (front desk or administrator)."""
+    return Coverage.objects.select_related("patient", "payer", "practice").get(
+        pk=pk, practice_id__in=practice_ids_for(user=user, roles=FRONT_DESK_ROLES)
+    )
