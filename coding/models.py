@@ -149,3 +149,58 @@ class ProcedureLine(models.Model):
     def __str__(self) -> str:
         mods = "-".join(self.modifiers)
         return f"{self.code}{'-' + mods if mods else ''} x{self.units}"
+
+
+class NcciPtpEdit(models.Model):
+    """An NCCI procedure-to-procedure pair: column 2 is not paid with column 1 on one day,
+    unless the modifier indicator is 1 and an NCCI-associated modifier (59, XE, XS, XP, XU …)
+    says the services were distinct."""
+
+    column1 = models.CharField(max_length=5)
+    column2 = models.CharField(max_length=5)
+    modifier_indicator = models.CharField(
+        max_length=1, help_text="0: never allowed together; 1: allowed with a modifier; 9: n/a."
+    )
+    effective_date = models.DateField()
+    deletion_date = models.DateField(null=True, blank=True)
+    rationale = models.CharField(max_length=200, blank=True)
+    source = models.CharField(
+        max_length=100, help_text="Which CMS file (and quarter) it came from."
+    )
+
+    class Meta:
+        ordering = ["column1", "column2"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["column1", "column2", "effective_date"], name="ncci_ptp_unique"
+            )
+        ]
+        indexes = [
+            # Serves the edit check: the pairs among one encounter's codes.
+            models.Index(fields=["column1", "column2"], name="ncci_ptp_pair_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column1}/{self.column2} ({self.modifier_indicator})"
+
+
+class MedicallyUnlikelyEdit(models.Model):
+    """An MUE: the most units of a code a provider would report for one patient on one day."""
+
+    code = models.CharField(max_length=5)
+    max_units = models.PositiveIntegerField()
+    adjudication_indicator = models.CharField(
+        max_length=1, help_text="1: claim line edit; 2: date of service edit (policy); 3: clinical."
+    )
+    rationale = models.CharField(max_length=200, blank=True)
+    effective_date = models.DateField()
+    source = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_date"], name="mue_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} max {self.max_units}"
