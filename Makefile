@@ -35,6 +35,8 @@ services: $(VENV)/.installed
 
 data: setup
 	$(BIN)/python manage.py load_codesets
+	$(BIN)/python manage.py import_ncci --load-shipped
+	$(BIN)/python manage.py codes reindex --if-missing
 	$(BIN)/python manage.py load_demo
 
 stop:

@@ -132,12 +132,12 @@ def timed(run: Callable[[], object], repeat: int) -> list[float]:
 
 def first_fifty(user: object, query: str) -> None:
     """What the API and other callers run: the first 50 matches."""
-    list(patient_list(user=user, query=query)[:50])  # type: ignore[arg-type]
+    list(patient_list(user=user, query=query)[:50])
 
 
 def search_page(user: object, query: str) -> None:
     """What patients.views.patient_search runs: the page of 50 and the count for the pager."""
-    page = Paginator(patient_list(user=user, query=query), 50).get_page(1)  # type: ignore[arg-type]
+    page = Paginator(patient_list(user=user, query=query), 50).get_page(1)
     list(page.object_list)
     _ = page.paginator.num_pages
 
@@ -161,7 +161,7 @@ def _indexes_in(plan: str) -> str:
 def explain(user: object, kinds: dict[str, list[str]]) -> None:
     """The indexes each kind of search uses (EXPLAIN); a digit term first looks up its ids."""
     for kind, queries in kinds.items():
-        plan = patient_list(user=user, query=queries[0])[:50].explain()  # type: ignore[arg-type]
+        plan = patient_list(user=user, query=queries[0])[:50].explain()
         print(f"  {kind:<20} {queries[0]!r:<16} indexes: {_indexes_in(plan)}")
     mrn, member_id = kinds["MRN"][0], kinds["member id"][0]
     by_mrn = Patient.objects.filter(mrn__istartswith=mrn).values("id").explain()

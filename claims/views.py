@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from claims.codeset_impact import codeset_impact
 from claims.models import Claim
 from claims.selectors import QUEUE_LABELS, claim_get, claim_list, claim_timeline
 from claims.state import ClaimStatus, InvalidTransition
@@ -87,3 +88,10 @@ def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except InvalidTransition as error:
         messages.error(request, str(error))
     return redirect("claim-detail", pk=pk)
+
+
+@role_required(Role.CODER, Role.BILLER, Role.ADMINISTRATOR)
+def codeset_impact_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Open encounters and unsent claims whose diagnosis codes the newest release dropped."""
+    rows = codeset_impact(practice_ids=practice_ids_for(user=request.user))
+    return render(request, "claims/codeset_impact.html", {"rows": rows})

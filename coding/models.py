@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -204,3 +206,51 @@ class MedicallyUnlikelyEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} max {self.max_units}"
+
+
+class SearchTermKind(models.IntegerChoices):
+    DESCRIPTION = 0, "Description"
+    INCLUSION = 1, "Inclusion term"
+
+
+class CodeSearchTerm(models.Model):
+    """One searchable phrase of a code (its description or an inclusion term); see coding.search."""
+
+    release = models.ForeignKey(CodeSetRelease, on_delete=models.CASCADE, related_name="+")
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="search_terms")
+    kind = models.PositiveSmallIntegerField(choices=SearchTermKind.choices)
+    term = models.TextField()
+    length = models.FloatField(help_text="Informative words in the term: shorter is more general.")
+    billable = models.BooleanField()
+    extension = models.BooleanField(help_text="A 7th-character code (S52.91XA).")
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [
+            # Serves the word search: document @@ to_tsquery('simple', …) within a release.
+            GinIndex(fields=["document"], name="code_search_document_idx"),
+            models.Index(fields=["release", "kind"], name="code_search_release_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class CodeSearchWord(models.Model):
+    """A word of a release's search vocabulary: serves prefix checks and spelling correction."""
+
+    release = models.ForeignKey(CodeSetRelease, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+    frequency = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "word"], name="code_search_word_unique")
+        ]
+        indexes = [
+            # Serves spelling correction: word % 'pnuemonia' (pg_trgm similarity).
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="code_search_word_trgm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

@@ -211,6 +211,14 @@ def encounter_coding_complete(*, encounter: Encounter, user: User | None) -> Enc
         errors = coding_completeness_errors(encounter=locked)
         if errors:
             raise ValidationError(errors)
+        # Every error-level edit blocks completion; warnings and reminders do not.
+        from coding.edits import encounter_edits
+
+        blocking = [
+            edit.message for edit in encounter_edits(encounter=locked) if edit.severity == "error"
+        ]
+        if blocking:
+            raise ValidationError(blocking)
         locked.status = EncounterStatus.CODED
         locked.assigned_coder = locked.assigned_coder or user
         locked.save(update_fields=["status", "assigned_coder", "updated_at"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("rcm.web.urls")),
     path("patients/", include("patients.urls")),
     path("claims/", include("claims.urls")),
+    path("coding/", include("coding.urls")),
     path("remittances/", include("denials.urls")),
     path("api/", include("rcm.web.api_urls")),
     path("admin/", admin.site.urls),

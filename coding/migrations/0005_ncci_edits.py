@@ -4,44 +4,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coding', '0004_audit_triggers'),
+        ("coding", "0004_audit_triggers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MedicallyUnlikelyEdit',
+            name="MedicallyUnlikelyEdit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5)),
-                ('max_units', models.PositiveIntegerField()),
-                ('adjudication_indicator', models.CharField(help_text='1: claim line edit; 2: date of service edit (policy); 3: clinical.', max_length=1)),
-                ('rationale', models.CharField(blank=True, max_length=200)),
-                ('effective_date', models.DateField()),
-                ('source', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=5)),
+                ("max_units", models.PositiveIntegerField()),
+                (
+                    "adjudication_indicator",
+                    models.CharField(
+                        help_text="1: claim line edit; 2: date of service edit (policy); 3: clinical.",
+                        max_length=1,
+                    ),
+                ),
+                ("rationale", models.CharField(blank=True, max_length=200)),
+                ("effective_date", models.DateField()),
+                ("source", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['code', '-effective_date'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_date'), name='mue_unique')],
+                "ordering": ["code", "-effective_date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("code", "effective_date"), name="mue_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NcciPtpEdit',
+            name="NcciPtpEdit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('column1', models.CharField(max_length=5)),
-                ('column2', models.CharField(max_length=5)),
-                ('modifier_indicator', models.CharField(help_text='0: never allowed together; 1: allowed with a modifier; 9: n/a.', max_length=1)),
-                ('effective_date', models.DateField()),
-                ('deletion_date', models.DateField(blank=True, null=True)),
-                ('rationale', models.CharField(blank=True, max_length=200)),
-                ('source', models.CharField(help_text='Which CMS file (and quarter) it came from.', max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("column1", models.CharField(max_length=5)),
+                ("column2", models.CharField(max_length=5)),
+                (
+                    "modifier_indicator",
+                    models.CharField(
+                        help_text="0: never allowed together; 1: allowed with a modifier; 9: n/a.",
+                        max_length=1,
+                    ),
+                ),
+                ("effective_date", models.DateField()),
+                ("deletion_date", models.DateField(blank=True, null=True)),
+                ("rationale", models.CharField(blank=True, max_length=200)),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="Which CMS file (and quarter) it came from.", max_length=100
+                    ),
+                ),
             ],
             options={
-                'ordering': ['column1', 'column2'],
-                'indexes': [models.Index(fields=['column1', 'column2'], name='ncci_ptp_pair_idx')],
-                'constraints': [models.UniqueConstraint(fields=('column1', 'column2', 'effective_date'), name='ncci_ptp_unique')],
+                "ordering": ["column1", "column2"],
+                "indexes": [models.Index(fields=["column1", "column2"], name="ncci_ptp_pair_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("column1", "column2", "effective_date"), name="ncci_ptp_unique"
+                    )
+                ],
             },
         ),
     ]

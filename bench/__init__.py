@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations: scripts that print their figures (see README.md here)."""

@@ -1,0 +1,96 @@
+"""After a new ICD-10-CM release: the open encounters and claims whose codes it no longer has.
+
+Older releases stay loaded, so a visit before the new release's effective date is still checked
+against the release in force on its date; only work dated on or after the new release can hold
+codes that stopped being valid.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from claims.models import ClaimDiagnosis
+from claims.state import ClaimStatus
+from coding.models import Code, CodeSetRelease, CodeSystem, EncounterDiagnosis
+from patients.models import EncounterStatus
+
+OPEN_ENCOUNTERS = (
+    EncounterStatus.AWAITING_CODING,
+    EncounterStatus.CODING_IN_PROGRESS,
+    EncounterStatus.CODED,
+)
+# A claim already with the payer is answered by the payer; these are the ones we may still send.
+UNSENT_CLAIMS = (
+    ClaimStatus.DRAFT,
+    ClaimStatus.READY,
+    ClaimStatus.QUEUED,
+    ClaimStatus.REJECTED,
+    ClaimStatus.DENIED,
+)
+
+
+@dataclass(frozen=True)
+class InvalidCode:
+    kind: str  # "encounter" or "claim"
+    object_id: int
+    label: str
+    code: str
+    date_of_service: datetime.date
+    practice_id: int
+
+
+def _valid_codes(release: CodeSetRelease) -> set[str]:
+    return set(
+        Code.objects.filter(release=release, billable=True).values_list("compact", flat=True)
+    )
+
+
+def codeset_impact(
+    *, practice_ids: list[int], release: CodeSetRelease | None = None
+) -> list[InvalidCode]:
+    """Open work of these practices coded with codes the newest (or given) release lacks."""
+    release = release or (
+        CodeSetRelease.objects.filter(system=CodeSystem.ICD10CM).order_by("-effective_date").first()
+    )
+    if release is None:
+        return []
+    valid = _valid_codes(release)
+    found: list[InvalidCode] = []
+    diagnoses = EncounterDiagnosis.objects.filter(
+        practice_id__in=practice_ids,
+        encounter__status__in=OPEN_ENCOUNTERS,
+        encounter__date_of_service__gte=release.effective_date,
+    ).select_related("encounter__patient")
+    for dx in diagnoses:
+        if dx.code.replace(".", "").upper() not in valid:
+            encounter = dx.encounter
+            found.append(
+                InvalidCode(
+                    "encounter",
+                    encounter.pk,
+                    str(encounter.patient),
+                    dx.code,
+                    encounter.date_of_service,
+                    encounter.practice_id,
+                )
+            )
+    claim_dx = ClaimDiagnosis.objects.filter(
+        claim__practice_id__in=practice_ids,
+        claim__status__in=UNSENT_CLAIMS,
+        claim__service_date_from__gte=release.effective_date,
+    ).select_related("claim")
+    for claim_diagnosis in claim_dx:
+        if claim_diagnosis.code.replace(".", "").upper() not in valid:
+            claim = claim_diagnosis.claim
+            found.append(
+                InvalidCode(
+                    "claim",
+                    claim.pk,
+                    claim.control_number,
+                    claim_diagnosis.code,
+                    claim.service_date_from,
+                    claim.practice_id,
+                )
+            )
+    return found
