@@ -262,7 +262,8 @@ def code_notes_fragment(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(*CODING_ROLES)
 def suggestions_fragment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Codes suggested by the clinical note, each with the phrase that supports it."""
-    from coding.suggest import documentation_warnings, suggest_codes
+    from coding.doc_check import documentation_warnings
+    from coding.suggest import suggest_codes
 
     encounter = _encounter(request, pk)
     suggestions = suggest_codes(encounter.clinical_note, limit=10, on=encounter.date_of_service)
