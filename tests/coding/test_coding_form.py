@@ -109,3 +109,16 @@ def test_code_notes_show_excludes1(client, coder, icd10cm):
     client.force_login(coder)
     response = client.get(reverse("coding-code-notes"), {"code": "E11.9", "date": "2026-10-01"})
     assert b"Excludes1" in response.content
+
+
+def test_suggestions_carry_evidence_and_check_the_chosen_codes(client, coder, encounter):
+    client.force_login(coder)
+    url = reverse("coding-suggestions", args=[encounter.pk])
+    plain = client.get(url)
+    assert b"E11.9" in plain.content
+    # Each suggestion quotes the phrase of the note that supports it.
+    assert "“type 2 diabetes".encode() in plain.content.lower()
+    # M17.11 says "right knee"; the note says nothing about a knee.
+    checked = client.get(url, {"dx": ["E11.9", "M17.11"]})
+    assert b"Documentation:" in checked.content
+    assert b"M17.11" in checked.content
