@@ -21,6 +21,13 @@ def _test_cache_keys():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    """Every test keeps its stored files and the sandbox payer's state in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
+
+
 @pytest.fixture
 def practice_a(db):
     return PracticeFactory(name="Alpha Family Medicine")

@@ -18,10 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def sandbox_in_tmp(settings, tmp_path):
-    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
+def sandbox_in_tmp(settings):
     settings.RCM_SANDBOX_REMIT_DELAY_SECONDS = 0
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_biller_submits_ready_claims_and_sees_them_paid(page, live_server):

@@ -29,12 +29,6 @@ PNG = bytes.fromhex(
 )
 
 
-@pytest.fixture(autouse=True)
-def sandbox_in_tmp(settings, tmp_path):
-    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def clinic():
     practice = PracticeFactory(name="Front Desk Clinic")

@@ -21,10 +21,8 @@ from tests.factories import ClaimDiagnosisFactory, ClaimFactory, ClaimLineFactor
 
 
 @pytest.fixture(autouse=True)
-def sandbox_in_tmp(settings, tmp_path):
-    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
+def sandbox_in_tmp(settings):
     settings.RCM_SANDBOX_REMIT_DELAY_SECONDS = 0
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def ready_claim(practice, **kwargs):

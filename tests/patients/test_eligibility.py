@@ -18,12 +18,6 @@ from tests.factories import CoverageFactory, PatientFactory
 Status = EligibilityCheck.Status
 
 
-@pytest.fixture(autouse=True)
-def sandbox_in_tmp(settings, tmp_path):
-    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def today():
     return timezone.localdate()

@@ -18,9 +18,7 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def sandbox_in_tmp(settings, tmp_path):
-    settings.RCM_SANDBOX_DIR = tmp_path / "sandbox"
-    settings.MEDIA_ROOT = tmp_path / "media"
+def sandbox_in_tmp(settings):
     settings.RCM_ELIGIBILITY_SWEEP_DAYS = 3
     settings.RCM_ELIGIBILITY_STALE_DAYS = 7
 
