@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from patients.models import Coverage, EligibilityCheck, Encounter, EncounterStatus
+from patients.models import (
+    Coverage,
+    CoveragePriority,
+    EligibilityCheck,
+    Encounter,
+    EncounterStatus,
+)
 from patients.services import coverage_primary_on
 from rcm.practice.models import Role
 from rcm.practice.selectors import Viewer, practice_ids_for
@@ -79,6 +86,17 @@ def _problem(
     return "", "success"
 
 
+def _uncovered(encounter: Encounter) -> VisitEligibility:
+    day = encounter.date_of_service
+    return VisitEligibility(
+        encounter,
+        None,
+        None,
+        f"No primary insurance covers {day:%m/%d/%Y}: add the coverage, or the visit is self-pay.",
+        "danger",
+    )
+
+
 def eligibility_for_visit(
     *, encounter: Encounter, now: datetime.datetime | None = None
 ) -> VisitEligibility:
@@ -87,12 +105,7 @@ def eligibility_for_visit(
     day = encounter.date_of_service
     coverage = coverage_primary_on(patient=encounter.patient, day=day)
     if coverage is None:
-        return VisitEligibility(
-            encounter, None, None,
-            f"No primary insurance covers {day:%m/%d/%Y}: add the coverage, or the visit is "
-            "self-pay.",
-            "danger",
-        )  # fmt: skip
+        return _uncovered(encounter)
     check = eligibility_latest(coverage=coverage, service_date=day)
     problem, level = _problem(check, day, now)
     return VisitEligibility(encounter, coverage, check, problem, level)
@@ -119,13 +132,49 @@ def eligibility_worklist(
 ) -> list[VisitEligibility]:
     """The front desk's worklist: upcoming visits whose insurance needs a person's attention."""
     today = today or timezone.localdate()
-    now = timezone.now()
     practice_ids = practice_ids_for(user=user, roles=FRONT_DESK_ROLES)
-    rows = [
-        eligibility_for_visit(encounter=encounter, now=now)
-        for encounter in encounters_in_sweep_window(today=today, practice_ids=practice_ids)
-    ]
+    encounters = list(encounters_in_sweep_window(today=today, practice_ids=practice_ids))
+    rows = visits_eligibility(encounters=encounters, now=timezone.now())
     return [row for row in rows if not row.ok]
+
+
+def visits_eligibility(
+    *, encounters: list[Encounter], now: datetime.datetime
+) -> list[VisitEligibility]:
+    """`eligibility_for_visit` for many visits in four queries, whatever their number."""
+    coverages: dict[int, list[Coverage]] = defaultdict(list)
+    for each in (
+        Coverage.objects.filter(
+            patient_id__in={e.patient_id for e in encounters}, priority=CoveragePriority.PRIMARY
+        )
+        .select_related("payer")
+        .order_by("-effective_date", "-id")
+    ):
+        coverages[each.patient_id].append(each)
+    coverage_ids = [c.pk for group in coverages.values() for c in group]
+    for_date = {
+        (check.coverage_id, check.service_date): check
+        for check in EligibilityCheck.objects.filter(
+            coverage_id__in=coverage_ids, service_date__in={e.date_of_service for e in encounters}
+        ).order_by("requested_at", "id")  # the newest wins in the dict
+    }
+    newest = {
+        check.coverage_id: check
+        for check in EligibilityCheck.objects.filter(coverage_id__in=coverage_ids)
+        .order_by("coverage_id", "-requested_at", "-id")
+        .distinct("coverage_id")
+    }
+    rows = []
+    for encounter in encounters:
+        day = encounter.date_of_service
+        coverage = next((c for c in coverages[encounter.patient_id] if c.is_active_on(day)), None)
+        if coverage is None:
+            rows.append(_uncovered(encounter))
+            continue
+        check = for_date.get((coverage.pk, day)) or newest.get(coverage.pk)
+        problem, level = _problem(check, day, now)
+        rows.append(VisitEligibility(encounter, coverage, check, problem, level))
+    return rows
 
 
 def eligibility_check_get(*, user: Viewer, pk: int) -> EligibilityCheck:

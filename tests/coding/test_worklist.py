@@ -122,3 +122,16 @@ def test_other_practices_encounters_are_not_found(client, coder, practice_b):
     assert (
         client.post(reverse("coding-assign", args=[other.pk]), {"coder": "me"}).status_code == 404
     )
+
+
+def test_worklist_page_queries_do_not_grow_with_rows(
+    client, coder, practice_a, django_assert_max_num_queries
+):
+    client.force_login(coder)
+    waiting(practice_a)
+    with django_assert_max_num_queries(14) as few:
+        client.get(reverse("coding-worklist"))
+    for _ in range(15):
+        waiting(practice_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("coding-worklist"))

@@ -162,3 +162,22 @@ def test_the_worklist_is_fenced_by_practice_and_role(
 
     assert [row.encounter.pk for row in eligibility_worklist(user=front_desk)] == [mine.pk]
     assert eligibility_worklist(user=biller) == []
+
+
+def test_eligibility_worklist_page_queries_do_not_grow_with_rows(
+    client, front_desk, practice_a, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.factories import EncounterFactory
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    client.force_login(front_desk)
+    EncounterFactory(patient__practice=practice_a, status="scheduled", date_of_service=tomorrow)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("eligibility-worklist"))
+    for _ in range(10):
+        EncounterFactory(patient__practice=practice_a, status="scheduled", date_of_service=tomorrow)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("eligibility-worklist"))
+    assert page.status_code == 200
