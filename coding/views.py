@@ -155,7 +155,14 @@ def _edits_for(encounter: Encounter, given: CodingInput) -> list[Any]:
 
 
 def _edits_context(encounter: Encounter, given: CodingInput) -> dict[str, Any]:
+    from coding.edits import Edit
+
     edits = _edits_for(encounter, given)
+    # What "Coding complete" also needs (coding_completeness_errors), said before it is pressed.
+    if not given.diagnoses:
+        edits.insert(0, Edit("error", "incomplete", "Add at least one diagnosis."))
+    if not given.lines:
+        edits.insert(0, Edit("error", "incomplete", "Add at least one procedure line."))
     return {"edits": edits, "blocking": sum(1 for e in edits if e.severity == "error")}
 
 

@@ -78,7 +78,10 @@
     var url = root.dataset.searchUrl + "?system=" + system + "&limit=15&date=" + serviceDate + "&q=" + encodeURIComponent(q);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
-      .then(function (data) { if (active === input) render(Array.isArray(data) ? data : (data.results || [])); });
+      .then(function (data) {
+        // Answers can arrive out of order: show only the one for what the field holds now.
+        if (active === input && input.value.trim() === q) render(Array.isArray(data) ? data : (data.results || []));
+      });
   }
 
   document.addEventListener("input", function (event) {

@@ -28,7 +28,12 @@ CPT = {"99213": "Office visit, established patient, low complexity"}
 
 def release(system, version, codes):
     made = CodeSetRelease.objects.create(
-        system=system, version=version, effective_date=datetime.date(2025, 10, 1), source="test"
+        # In force on the visit's date even when the full release is loaded (it starts
+        # 2026-04-01): searching it would first build its 98,000-code index.
+        system=system,
+        version=version,
+        effective_date=datetime.date(2026, 9, 1),
+        source="test",
     )
     Code.objects.bulk_create(
         Code(

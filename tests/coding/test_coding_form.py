@@ -122,3 +122,10 @@ def test_suggestions_carry_evidence_and_check_the_chosen_codes(client, coder, en
     checked = client.get(url, {"dx": ["E11.9", "M17.11"]})
     assert b"Documentation:" in checked.content
     assert b"M17.11" in checked.content
+
+
+def test_an_empty_form_says_what_is_missing_before_complete_is_pressed(client, coder, encounter):
+    client.force_login(coder)
+    response = client.post(reverse("coding-edits", args=[encounter.pk]), form(["E11.9"], []))
+    assert b"Add at least one procedure line." in response.content
+    assert b"nothing stops" not in response.content
