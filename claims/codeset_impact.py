@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from itertools import chain
 
 from claims.models import ClaimDiagnosis
 from claims.state import ClaimStatus
@@ -56,41 +57,38 @@ def codeset_impact(
     if release is None:
         return []
     valid = _valid_codes(release)
-    found: list[InvalidCode] = []
     diagnoses = EncounterDiagnosis.objects.filter(
         practice_id__in=practice_ids,
         encounter__status__in=OPEN_ENCOUNTERS,
         encounter__date_of_service__gte=release.effective_date,
     ).select_related("encounter__patient")
-    for dx in diagnoses:
-        if dx.code.replace(".", "").upper() not in valid:
-            encounter = dx.encounter
-            found.append(
-                InvalidCode(
-                    "encounter",
-                    encounter.pk,
-                    str(encounter.patient),
-                    dx.code,
-                    encounter.date_of_service,
-                    encounter.practice_id,
-                )
-            )
-    claim_dx = ClaimDiagnosis.objects.filter(
+    claim_diagnoses = ClaimDiagnosis.objects.filter(
         claim__practice_id__in=practice_ids,
         claim__status__in=UNSENT_CLAIMS,
         claim__service_date_from__gte=release.effective_date,
     ).select_related("claim")
-    for claim_diagnosis in claim_dx:
-        if claim_diagnosis.code.replace(".", "").upper() not in valid:
-            claim = claim_diagnosis.claim
-            found.append(
-                InvalidCode(
-                    "claim",
-                    claim.pk,
-                    claim.control_number,
-                    claim_diagnosis.code,
-                    claim.service_date_from,
-                    claim.practice_id,
-                )
+    rows = chain(
+        (
+            InvalidCode(
+                "encounter",
+                dx.encounter.pk,
+                str(dx.encounter.patient),
+                dx.code,
+                dx.encounter.date_of_service,
+                dx.encounter.practice_id,
             )
-    return found
+            for dx in diagnoses
+        ),
+        (
+            InvalidCode(
+                "claim",
+                dx.claim.pk,
+                dx.claim.control_number,
+                dx.code,
+                dx.claim.service_date_from,
+                dx.claim.practice_id,
+            )
+            for dx in claim_diagnoses
+        ),
+    )
+    return [row for row in rows if row.code.replace(".", "").upper() not in valid]

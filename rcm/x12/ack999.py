@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rcm.x12.base import Delimiters
-from rcm.x12.reader import Segment, Transaction, gc_paused, read_interchanges
+from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 # IK304: implementation segment syntax error codes.
 SEGMENT_ERROR_CODES = {
@@ -204,13 +204,8 @@ class FunctionalAck:
 
 def parse_999(data: bytes | str) -> list[FunctionalAck]:
     """Every 999 transaction in the data, one FunctionalAck per ST; other types fail."""
-    acks = []
     with gc_paused():
-        for interchange in read_interchanges(data):
-            for group in interchange.groups:
-                for transaction in group.transactions:
-                    acks.append(parse_transaction(transaction, interchange.delimiters))
-    return acks
+        return [parse_transaction(t, delimiters) for t, delimiters in read_transactions(data)]
 
 
 def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> FunctionalAck:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rcm.x12.base import Delimiters
 from rcm.x12.era835 import amount, ccyymmdd
-from rcm.x12.reader import Segment, Transaction, gc_paused, read_interchanges
+from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 # Claim status category codes (STC01-1, STC10-1, STC11-1), paraphrased.
 CATEGORY_CODES = {
@@ -287,14 +287,13 @@ def walk_277(
     data: bytes | str, flavor: Flavor, factory: type[ClaimAcknowledgment]
 ) -> list[_Walker]:
     """Read the data and walk every 277 transaction in it; other types and versions fail."""
-    walkers = []
     with gc_paused():
-        for interchange in read_interchanges(data):
-            for group in interchange.groups:
-                for transaction in group.transactions:
-                    walker = _Walker(interchange.delimiters, flavor.claim_levels, factory)
-                    walkers.append(_walk_transaction(transaction, walker, flavor))
-    return walkers
+        return [
+            _walk_transaction(
+                transaction, _Walker(delimiters, flavor.claim_levels, factory), flavor
+            )
+            for transaction, delimiters in read_transactions(data)
+        ]
 
 
 def _walk_transaction(transaction: Transaction, walker: _Walker, flavor: Flavor) -> _Walker:

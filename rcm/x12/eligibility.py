@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, Person, X12Error
 from rcm.x12.era835 import amount, ccyymmdd
-from rcm.x12.reader import Segment, Transaction, gc_paused, read_interchanges
+from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 from rcm.x12.writer import FunctionalGroup, InterchangeHeader, SegmentWriter, format_date
 
 VERSION = "005010X279A1"
@@ -339,13 +339,12 @@ _LEVELS["23"] = "dependent"
 
 def parse_271(data: bytes | str) -> list[EligibilityResponse]:
     """One EligibilityResponse per patient answered in the 271 transactions of the data."""
-    responses: list[EligibilityResponse] = []
     with gc_paused():
-        for interchange in read_interchanges(data):
-            for group in interchange.groups:
-                for transaction in group.transactions:
-                    responses.extend(parse_transaction(transaction, interchange.delimiters))
-    return responses
+        return [
+            response
+            for transaction, delimiters in read_transactions(data)
+            for response in parse_transaction(transaction, delimiters)
+        ]
 
 
 def parse_transaction(

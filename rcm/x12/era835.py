@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from rcm.x12.base import Delimiters
-from rcm.x12.reader import Segment, Transaction, gc_paused, read_interchanges
+from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -138,13 +138,8 @@ def ccyymmdd(seg: Segment, position: int) -> date | None:
 
 def parse_835(data: bytes | str) -> list[Remittance]:
     """Every 835 transaction in the data, one Remittance per ST; other transaction types fail."""
-    remittances = []
     with gc_paused():
-        for interchange in read_interchanges(data):
-            for group in interchange.groups:
-                for transaction in group.transactions:
-                    remittances.append(parse_transaction(transaction, interchange.delimiters))
-    return remittances
+        return [parse_transaction(t, delimiters) for t, delimiters in read_transactions(data)]
 
 
 def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> Remittance:

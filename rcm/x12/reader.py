@@ -170,6 +170,19 @@ def read_interchanges(data: bytes | str) -> list[Interchange]:
         return _read_all(data)
 
 
+def read_transactions(data: bytes | str) -> list[tuple[Transaction, Delimiters]]:
+    """Every ST..SE in the data, in file order, with the delimiters of its interchange.
+
+    What each transaction parser walks; call it inside `gc_paused()` with the parsing itself.
+    """
+    return [
+        (transaction, interchange.delimiters)
+        for interchange in read_interchanges(data)
+        for group in interchange.groups
+        for transaction in group.transactions
+    ]
+
+
 def _read_all(data: bytes | str) -> list[Interchange]:
     delims, segments = tokenize(data)
     interchanges: list[Interchange] = []
