@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,6 +79,14 @@ class Relationship(models.TextChoices):
     OTHER = "G8", "Other relationship"
 
 
+class CoverageQuerySet(models.QuerySet["Coverage"]):
+    def in_force_on(self, day: datetime.date) -> CoverageQuerySet:
+        """Coverages that have started by `day` and not ended before it."""
+        return self.filter(effective_date__lte=day).filter(
+            Q(termination_date__isnull=True) | Q(termination_date__gte=day)
+        )
+
+
 class Coverage(models.Model):
     """A patient's insurance with one payer. The subscriber is the patient unless related."""
 
@@ -105,6 +115,8 @@ class Coverage(models.Model):
     termination_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CoverageQuerySet.as_manager()
 
     class Meta:
         ordering = ["patient", "priority", "-effective_date"]
