@@ -24,9 +24,13 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from claims.models import Claim, ClaimLine  # noqa: E402
-from claims.state import ClaimStatus  # noqa: E402
-from denials.posting import PostingResult, era_post  # noqa: E402
+from claims.models import (  # noqa: E402
+    Claim,
+    ClaimLine,
+    ClaimStatus,
+)
+from denials.inbox import era_post  # noqa: E402
+from denials.posting import PostingResult  # noqa: E402
 from patients.models import Coverage, Encounter  # noqa: E402
 from rcm.audit.models import AuditEvent  # noqa: E402
 from rcm.files.models import StoredFile  # noqa: E402

@@ -29,8 +29,12 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from claims.export import claims_export_837  # noqa: E402
-from claims.models import Claim, ClaimDiagnosis, ClaimLine  # noqa: E402
-from claims.state import ClaimStatus  # noqa: E402
+from claims.models import (  # noqa: E402
+    Claim,
+    ClaimDiagnosis,
+    ClaimLine,
+    ClaimStatus,
+)
 from patients.models import Coverage, Encounter  # noqa: E402
 from rcm.practice.models import Practice  # noqa: E402
 from tests.factories import CoverageFactory, EncounterFactory, PracticeFactory  # noqa: E402

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from claims.models import Claim, SubmissionBatch
-from claims.state import ClaimStatus, claims_transition_bulk
+from claims.adjudication import claims_adjudicate_acknowledgments
+from claims.models import ClaimStatus, SubmissionBatch
+from claims.selectors import claims_by_control_number
+from claims.state import claims_transition_bulk
 from rcm.x12.ack999 import FunctionalAck, TransactionResponse
 from rcm.x12.claimack277 import ClaimAcknowledgment
 
@@ -70,53 +70,26 @@ def ack999_apply(*, acks: list[FunctionalAck], file_id: int | None = None) -> Ac
     return outcome
 
 
-def _rejection_reason_277ca(ack: ClaimAcknowledgment) -> str:
-    parts = []
-    for detail in ack.details:
-        words = f"{detail.category} {detail.category_description}"
-        if detail.status:
-            words += f": {detail.status} {detail.status_description}"
-        if detail.entity:
-            words += f" ({detail.entity_description})"
-        parts.append(words)
-    return "Rejected by the payer (277CA): " + "; ".join(parts)
-
-
 def ack277ca_apply(*, acks: list[ClaimAcknowledgment], file_id: int | None = None) -> AckOutcome:
     """Each acknowledged claim moves SUBMITTED -> ACCEPTED (with the payer's claim number) or
     -> REJECTED with the reason in words. A claim already past SUBMITTED is left as it is."""
     outcome = AckOutcome()
-    by_control = {
-        claim.control_number: claim
-        for claim in Claim.objects.filter(control_number__in=[a.control_number for a in acks])
-    }
-    moves: dict[int, str] = {}
-    notes: dict[int, str] = {}
-    payer_numbers: dict[int, str] = {}
+    by_control = claims_by_control_number(a.control_number for a in acks)
+    answers: dict[int, ClaimAcknowledgment] = {}
+    control_of: dict[int, str] = {}
     for ack in acks:
         claim = by_control.get(ack.control_number)
         if claim is None:
             outcome.unknown.append(ack.control_number)
             continue
         outcome.practice_id = claim.practice_id
-        if ack.rejected:
-            moves[claim.pk], notes[claim.pk] = ClaimStatus.REJECTED, _rejection_reason_277ca(ack)
-        elif ack.accepted:
-            moves[claim.pk] = ClaimStatus.ACCEPTED
-            notes[claim.pk] = "Accepted for adjudication (277CA)."
-            if ack.payer_claim_number:
-                payer_numbers[claim.pk] = ack.payer_claim_number
-    with transaction.atomic():
-        refused = claims_transition_bulk(moves=moves, source="277CA", notes=notes, file_id=file_id)
-        for claim_id, number in payer_numbers.items():
-            if claim_id not in refused:
-                Claim.objects.filter(pk=claim_id).update(payer_claim_number=number)
+        answers[claim.pk], control_of[claim.pk] = ack, claim.control_number
+    moves, refused = claims_adjudicate_acknowledgments(answers=answers, file_id=file_id)
     for claim_id, to in moves.items():
-        control = next(c for c, claim in by_control.items() if claim.pk == claim_id)
         if claim_id in refused:
-            outcome.unchanged.append(control)
+            outcome.unchanged.append(control_of[claim_id])
         elif to == ClaimStatus.ACCEPTED:
-            outcome.accepted.append(control)
+            outcome.accepted.append(control_of[claim_id])
         else:
-            outcome.rejected.append(control)
+            outcome.rejected.append(control_of[claim_id])
     return outcome

@@ -11,8 +11,7 @@ import datetime
 from dataclasses import dataclass
 from itertools import chain
 
-from claims.models import ClaimDiagnosis
-from claims.state import ClaimStatus
+from claims.models import ClaimDiagnosis, ClaimStatus
 from coding.models import Code, CodeSetRelease, CodeSystem, EncounterDiagnosis
 from patients.models import EncounterStatus
 

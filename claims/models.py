@@ -8,9 +8,39 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from claims.state import OPEN_STATUSES, WORK_QUEUES, ClaimStatus
 from patients.models import Coverage, Encounter, Patient
 from rcm.practice.models import Payer, Practice, Provider
+
+
+class ClaimStatus(models.TextChoices):
+    """Where a claim is; only `claims.state` moves a claim from one to another."""
+
+    DRAFT = "draft", "Draft"
+    READY = "ready", "Ready to submit"
+    QUEUED = "queued", "Queued for the next batch"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted by the payer"
+    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", "In adjudication"
+    PAID = "paid", "Paid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    DENIED = "denied", "Denied"
+    APPEALED = "appealed", "Appealed"
+    REVERSED = "reversed", "Payment reversed"
+    VOID = "void", "Voided"
+    CLOSED = "closed", "Closed"
+
+
+S = ClaimStatus
+
+# Where a biller's attention is needed.
+WORK_QUEUES: dict[str, tuple[str, ...]] = {
+    "ready": (S.DRAFT, S.READY),
+    "rejected": (S.REJECTED,),
+    "waiting": (S.QUEUED, S.SUBMITTED, S.ACCEPTED, S.PENDING, S.APPEALED),
+    "denied": (S.DENIED, S.PARTIALLY_PAID, S.REVERSED),
+}
+OPEN_STATUSES = frozenset(ClaimStatus.values) - {S.PAID, S.VOID, S.CLOSED}
 
 
 class FrequencyCode(models.TextChoices):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from claims.models import Claim, ClaimEvent
-from claims.state import WORK_QUEUES, ClaimStatus
+from claims.models import WORK_QUEUES, Claim, ClaimEvent, ClaimStatus
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
@@ -25,6 +25,15 @@ def claim_list(*, user: Viewer, queue: str | None = None) -> QuerySet[Claim]:
 
 def claim_get(*, user: Viewer, pk: int) -> Claim:
     return claim_list(user=user).get(pk=pk)
+
+
+def claims_by_control_number(numbers: Iterable[str]) -> dict[str, Claim]:
+    """Our claims named by a payer's or clearinghouse's answer (CLM01 echoed back), unfenced:
+    answers arrive by file, for whichever practice sent the claim."""
+    return {
+        claim.control_number: claim
+        for claim in Claim.objects.filter(control_number__in=set(numbers))
+    }
 
 
 @dataclass(frozen=True)

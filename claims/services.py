@@ -1,14 +1,19 @@
-"""Writes about claims: creating one from a coded encounter, and marking it ready to submit."""
+"""Writes about claims: creating one (from a coded visit or to the next payer), marking it ready."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from claims.models import Claim, ClaimDiagnosis, ClaimEvent, ClaimLine
-from claims.state import ClaimStatus, claim_transition
+from claims.models import Claim, ClaimDiagnosis, ClaimEvent, ClaimLine, ClaimStatus
+from claims.state import claim_transition
 from coding.models import EncounterDiagnosis, ProcedureLine
 from patients.models import Coverage, Encounter, EncounterStatus
 from patients.services import coverage_primary_on
@@ -55,21 +60,54 @@ def _billing_coverage(encounter: Encounter) -> Coverage:
     return coverage
 
 
-def _claim_lines(claim: Claim, lines: list[ProcedureLine]) -> list[ClaimLine]:
-    return [
+@dataclass(frozen=True)
+class LineSnapshot:
+    """A service line as it will be billed; `other_payer_*` for a claim to a later payer."""
+
+    position: int
+    procedure_code: str
+    modifiers: list[str]
+    units: Decimal
+    diagnosis_pointers: list[int]
+    charge: Decimal
+    service_date: datetime.date
+    other_payer_paid: Decimal | None = None
+    other_payer_adjustments: list[dict[str, str]] = field(default_factory=list)
+
+
+def _claim_snapshot_create(
+    *,
+    fields: dict[str, Any],
+    diagnoses: list[tuple[int, str]],
+    lines: list[LineSnapshot],
+    user: User | None,
+    note: str,
+) -> Claim:
+    """The one writer of a new claim: the claim row, its diagnoses and lines, and the timeline's
+    first event, all under a control number reserved for it (CLM01, and CLM01-n per line)."""
+    claim_id, control_number = claim_control_number_next()
+    claim = Claim.objects.create(
+        id=claim_id, control_number=control_number, status=ClaimStatus.DRAFT, **fields
+    )
+    ClaimDiagnosis.objects.bulk_create(
+        ClaimDiagnosis(claim=claim, position=position, code=code) for position, code in diagnoses
+    )
+    ClaimLine.objects.bulk_create(
         ClaimLine(
             claim=claim,
-            position=line.position,
-            control_number=f"{claim.control_number}-{line.position}",
-            procedure_code=line.code,
-            modifiers=list(line.modifiers),
-            units=line.units,
-            diagnosis_pointers=list(line.diagnosis_pointers),
-            charge=line.charge,
-            service_date=claim.service_date_from,
+            control_number=f"{control_number}-{line.position}",
+            **{name: getattr(line, name) for name in LINE_FIELDS},
         )
         for line in lines
-    ]
+    )
+    # The timeline starts here; claim_transition writes every later event.
+    ClaimEvent.objects.create(
+        claim=claim, from_status="", to_status=ClaimStatus.DRAFT, user=user, note=note
+    )
+    return claim
+
+
+LINE_FIELDS = tuple(f.name for f in dataclass_fields(LineSnapshot))
 
 
 def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> Claim:
@@ -81,32 +119,136 @@ def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> C
         lines = list(ProcedureLine.objects.filter(encounter=locked).order_by("position"))
         if not diagnoses or not lines:
             raise ValidationError("The coded encounter has no diagnosis or no procedure line.")
-        claim_id, control_number = claim_control_number_next()
-        claim = Claim.objects.create(
-            id=claim_id, control_number=control_number, practice_id=locked.practice_id,
-            encounter=locked, patient=locked.patient, coverage=coverage, payer=coverage.payer,
-            rendering_provider=locked.rendering_provider,
-            place_of_service=locked.place_of_service,
-            service_date_from=locked.date_of_service, service_date_to=locked.date_of_service,
-            prior_authorization=locked.prior_authorization,
-            total_charge=sum((line.charge for line in lines), Decimal("0.00")),
-            status=ClaimStatus.DRAFT,
-        )  # fmt: skip
-        ClaimDiagnosis.objects.bulk_create(
+        claim = _claim_snapshot_create(
+            fields={
+                "practice_id": locked.practice_id, "encounter": locked, "patient": locked.patient,
+                "coverage": coverage, "payer": coverage.payer,
+                "rendering_provider": locked.rendering_provider,
+                "place_of_service": locked.place_of_service,
+                "service_date_from": locked.date_of_service,
+                "service_date_to": locked.date_of_service,
+                "prior_authorization": locked.prior_authorization,
+                "total_charge": sum((line.charge for line in lines), Decimal("0.00")),
+            },
             # X12 sends diagnosis codes without the dot (HI*ABK:E119).
-            ClaimDiagnosis(claim=claim, position=dx.position, code=dx.code.replace(".", ""))
-            for dx in diagnoses
-        )
-        ClaimLine.objects.bulk_create(_claim_lines(claim, lines))
-        # The timeline starts here; claim_transition writes every later event.
-        ClaimEvent.objects.create(
-            claim=claim, from_status="", to_status=ClaimStatus.DRAFT, user=user,
+            diagnoses=[(dx.position, dx.code.replace(".", "")) for dx in diagnoses],
+            lines=[
+                LineSnapshot(
+                    position=line.position, procedure_code=line.code,
+                    modifiers=list(line.modifiers), units=line.units,
+                    diagnosis_pointers=list(line.diagnosis_pointers), charge=line.charge,
+                    service_date=locked.date_of_service,
+                )
+                for line in lines
+            ],
+            user=user,
             note=f"Created from the encounter of {locked.date_of_service:%m/%d/%Y}.",
         )  # fmt: skip
         locked.status = EncounterStatus.BILLED
         locked.save(update_fields=["status", "updated_at"])
     encounter.status = locked.status
     return claim
+
+
+# --- billing the next payer ----------------------------------------------------------------------
+
+# The payer has decided (paid something, or nothing) and the claim is not being reworked.
+ADJUDICATED = frozenset(
+    {ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED, ClaimStatus.CLOSED}
+)
+
+
+def next_payer_refusal(claim: Claim) -> str | None:
+    """Why `claim` cannot be billed to the patient's next payer yet, or None if it can: the one
+    rule for the claim page's button and for the service."""
+    if claim.status not in ADJUDICATED:
+        return "Bill the next payer once the primary payer has decided."
+    if claim.secondary_claims.exclude(status=ClaimStatus.VOID).exists():
+        return "This claim was already billed to the next payer."
+    return None
+
+
+@dataclass(frozen=True)
+class PriorAdjudication:
+    """What the payer before decided, from its posted remittance (loops 2320/2330/2430)."""
+
+    paid: Decimal
+    adjudicated_on: datetime.date | None
+    claim_adjustments: list[dict[str, str]]  # claim-level CAS: [{"group", "reason", "amount"}]
+    lines: dict[int, tuple[Decimal, list[dict[str, str]]]]  # claim line id -> (paid, its CAS)
+
+
+def _next_coverage(primary: Claim) -> Coverage:
+    day = primary.service_date_from
+    coverage = (
+        Coverage.objects.in_force_on(day)
+        .filter(patient_id=primary.patient_id, priority=primary.coverage.priority + 1)
+        .select_related("payer")
+        .first()
+    )
+    if coverage is None:
+        raise ValidationError(
+            f"{primary.patient.full_name} has no "
+            f"{'secondary' if primary.coverage.priority == 1 else 'tertiary'} coverage in force on "
+            f"{day:%m/%d/%Y}."
+        )
+    return coverage
+
+
+def claim_create_secondary(
+    *,
+    primary: Claim,
+    adjudication_of: Callable[[Claim], PriorAdjudication],
+    user: User | None,
+) -> Claim:
+    """A DRAFT claim to the next payer in line, carrying the previous payer's payment and CAS.
+
+    `adjudication_of` reads the primary's posted decision (remittances are not claims' to
+    read); it raises ValidationError when none is posted yet.
+    """
+    with transaction.atomic():
+        primary = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("patient", "coverage", "payer")
+            .get(pk=primary.pk)
+        )
+        refusal = next_payer_refusal(primary)
+        if refusal:
+            raise ValidationError(refusal)
+        coverage = _next_coverage(primary)
+        decided = adjudication_of(primary)
+        lines = []
+        for line in primary.lines.all():
+            paid, adjustments = decided.lines.get(line.pk, (Decimal("0"), []))
+            lines.append(
+                LineSnapshot(
+                    position=line.position, procedure_code=line.procedure_code,
+                    modifiers=line.modifiers, units=line.units,
+                    diagnosis_pointers=line.diagnosis_pointers, charge=line.charge,
+                    service_date=line.service_date, other_payer_paid=paid,
+                    other_payer_adjustments=adjustments,
+                )
+            )  # fmt: skip
+        return _claim_snapshot_create(
+            fields={
+                "practice_id": primary.practice_id, "encounter_id": primary.encounter_id,
+                "patient_id": primary.patient_id, "coverage": coverage, "payer": coverage.payer,
+                "rendering_provider_id": primary.rendering_provider_id,
+                "place_of_service": primary.place_of_service,
+                "service_date_from": primary.service_date_from,
+                "service_date_to": primary.service_date_to,
+                "prior_authorization": primary.prior_authorization,
+                "total_charge": primary.total_charge, "primary_claim": primary,
+                "other_payer_paid": decided.paid,
+                "other_payer_adjudicated_on": decided.adjudicated_on,
+                "other_payer_adjustments": decided.claim_adjustments,
+            },
+            diagnoses=[(dx.position, dx.code) for dx in primary.diagnoses.all()],
+            lines=lines,
+            user=user,
+            note=f"Billed to {coverage.payer.name} after {primary.payer.name} "
+            f"(claim {primary.control_number}) paid {decided.paid}.",
+        )  # fmt: skip
 
 
 def claim_mark_ready(*, claim: Claim, user: User | None) -> Claim:

@@ -1,8 +1,9 @@
-"""The claim state machine: every status, every allowed move, and the one function that moves.
+"""The claim state machine: every allowed move, and the only functions that move a claim.
 
-Nothing else sets `Claim.status`. Each transition runs in a transaction, locks the claim row and
-writes a timeline event in the same transaction, so two workers can never both submit, and the
-timeline always matches the status.
+The statuses themselves are `claims.models.ClaimStatus`. Nothing else sets `Claim.status`, and an
+import-linter contract keeps every module outside `claims` from importing this one. Each
+transition runs in a transaction, locks the claim row and writes a timeline event in the same
+transaction, so two workers can never both submit, and the timeline always matches the status.
 """
 
 from __future__ import annotations
@@ -10,30 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from claims.models import Claim, ClaimEvent, ClaimStatus
+
 if TYPE_CHECKING:
-    from claims.models import Claim
     from rcm.practice.models import User
 
-
-class ClaimStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    READY = "ready", "Ready to submit"
-    QUEUED = "queued", "Queued for the next batch"
-    SUBMITTED = "submitted", "Submitted"
-    ACCEPTED = "accepted", "Accepted by the payer"
-    REJECTED = "rejected", "Rejected"
-    PENDING = "pending", "In adjudication"
-    PAID = "paid", "Paid"
-    PARTIALLY_PAID = "partially_paid", "Partially paid"
-    DENIED = "denied", "Denied"
-    APPEALED = "appealed", "Appealed"
-    REVERSED = "reversed", "Payment reversed"
-    VOID = "void", "Voided"
-    CLOSED = "closed", "Closed"
-
+__all__ = [
+    "TRANSITIONS",
+    "ClaimStatus",
+    "InvalidTransition",
+    "can_transition",
+    "claim_transition",
+    "claims_transition_bulk",
+]
 
 S = ClaimStatus
 
@@ -56,15 +49,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.VOID: frozenset(),
     S.CLOSED: frozenset({S.REVERSED}),
 }
-
-# Where a biller's attention is needed.
-WORK_QUEUES: dict[str, tuple[str, ...]] = {
-    "ready": (S.DRAFT, S.READY),
-    "rejected": (S.REJECTED,),
-    "waiting": (S.QUEUED, S.SUBMITTED, S.ACCEPTED, S.PENDING, S.APPEALED),
-    "denied": (S.DENIED, S.PARTIALLY_PAID, S.REVERSED),
-}
-OPEN_STATUSES = frozenset(TRANSITIONS) - {S.PAID, S.VOID, S.CLOSED}
 
 
 class InvalidTransition(Exception):
@@ -116,8 +100,6 @@ def claims_transition_bulk(
     status and one bulk insert of timeline events, all in the caller's transaction. Returns
     {claim id: the status it had} for the claims that could not move (left unchanged).
     """
-    from claims.models import Claim, ClaimEvent
-
     notes = notes or {}
     now = timezone.now()
     refused: dict[int, str] = {}

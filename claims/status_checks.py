@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Claim, ClaimStatusCheck
+from claims.selectors import claims_by_control_number
 from claims.state import ClaimStatus, claims_transition_bulk
 from patients.clearinghouse import connection_for, transport_for
 from rcm.clearinghouse.gateway import TransportError
@@ -127,10 +128,7 @@ def status_responses_apply(
 ) -> StatusOutcome:
     """Record each answer; an accepted claim the payer says is pending moves to PENDING."""
     outcome = StatusOutcome()
-    claims = {
-        c.control_number: c
-        for c in Claim.objects.filter(control_number__in=[s.control_number for s in statuses])
-    }
+    claims = claims_by_control_number(s.control_number for s in statuses)
     moves: dict[int, str] = {}
     for status in statuses:
         claim = claims.get(status.control_number)

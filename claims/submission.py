@@ -9,24 +9,25 @@ leaves a BUILT batch that the next run sends.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections.abc import Iterable
 from functools import partial
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from claims.models import BatchStatus, Claim, ClaimSubmission, SubmissionBatch
 from claims.state import ClaimStatus, claim_transition, claims_transition_bulk
-from claims.x12_mapping import batch_as_x12, claims_for_837
+from claims.x12_mapping import claims_837_render, claims_for_837
 from patients.clearinghouse import connection_for, transport_for
 from rcm.clearinghouse.gateway import OutboundFile, TransportError
 from rcm.files.models import Direction, FileKind
-from rcm.files.services import control_number_next, stored_file_read, stored_file_save
+from rcm.files.services import stored_file_read, stored_file_save
 from rcm.practice.models import ClearinghouseConnection, Practice, User
-from rcm.x12.claim837 import write_837p
 
 log = logging.getLogger(__name__)
 MAX_CLAIMS_PER_BATCH = 5000
+T = TypeVar("T")
 
 
 def claim_submit(*, claim: Claim, user: User | None) -> Claim:
@@ -60,6 +61,26 @@ def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
     return len(ready) - len(refused)
 
 
+Route = tuple[int, int | None]  # (practice id, clearinghouse connection id or None: sandbox)
+
+
+def claims_route(
+    claims: Iterable[tuple[int, int, T]],
+) -> dict[Route, tuple[ClearinghouseConnection | None, list[T]]]:
+    """Group (practice id, payer id, item) by the connection each claim goes through."""
+    found: dict[tuple[int, int], ClearinghouseConnection | None] = {}
+    routes: dict[Route, tuple[ClearinghouseConnection | None, list[T]]] = {}
+    for practice_id, payer_id, item in claims:
+        if (practice_id, payer_id) not in found:
+            found[practice_id, payer_id] = connection_for(
+                practice_id=practice_id, payer_id=payer_id
+            )
+        connection = found[practice_id, payer_id]
+        key = (practice_id, connection.pk if connection else None)
+        routes.setdefault(key, (connection, []))[1].append(item)
+    return routes
+
+
 def batches_build(*, practice_id: int) -> list[int]:
     """Write the practice's QUEUED claims into 837P batches, one per connection; their ids."""
     with transaction.atomic():
@@ -72,16 +93,10 @@ def batches_build(*, practice_id: int) -> list[int]:
         if not queued:
             return []
         practice = Practice.objects.get(pk=practice_id)
-        by_connection: dict[int | None, list[int]] = defaultdict(list)
-        connections: dict[int | None, ClearinghouseConnection | None] = {}
-        for claim_id, payer_id in queued:
-            connection = connection_for(practice_id=practice_id, payer_id=payer_id)
-            key = connection.pk if connection else None
-            connections[key] = connection
-            by_connection[key].append(claim_id)
+        routes = claims_route((practice_id, payer_id, pk) for pk, payer_id in queued)
         return [
-            _batch_write(practice=practice, connection=connections[key], claim_ids=claim_ids).pk
-            for key, claim_ids in by_connection.items()
+            _batch_write(practice=practice, connection=connection, claim_ids=claim_ids).pk
+            for connection, claim_ids in routes.values()
         ]
 
 
@@ -89,27 +104,16 @@ def _batch_write(
     *, practice: Practice, connection: ClearinghouseConnection | None, claim_ids: list[int]
 ) -> SubmissionBatch:
     now = timezone.now()
-    numbers = {
-        kind: control_number_next(kind=kind) for kind in ("interchange", "group", "transaction")
-    }
     claims = list(claims_for_837(claim_ids))
-    text = write_837p(
-        batch_as_x12(
-            practice=practice,
-            claims=claims,
-            connection=connection,
-            interchange=numbers["interchange"],
-            group=numbers["group"],
-            transaction=numbers["transaction"],
-            created=now,
-        )
+    rendered = claims_837_render(
+        practice=practice, connection=connection, claims=claims, created=now
     )
     transport = connection.transport if connection else "sandbox"
     stored = stored_file_save(
         kind=FileKind.CLAIM_837P,
         direction=Direction.OUTBOUND,
-        name=f"837P-{practice.pk}-{numbers['interchange']:09d}.x12",
-        content=text.encode(),
+        name=rendered.name,
+        content=rendered.text.encode(),
         practice_id=practice.pk,
         transport=transport,
     )
@@ -117,9 +121,9 @@ def _batch_write(
         practice=practice,
         payer=connection.payer if connection else None,
         transport=transport,
-        interchange_control_number=numbers["interchange"],
-        group_control_number=numbers["group"],
-        transaction_control_number=numbers["transaction"],
+        interchange_control_number=rendered.interchange,
+        group_control_number=rendered.group,
+        transaction_control_number=rendered.transaction,
         file=stored,
     )
     ClaimSubmission.objects.bulk_create(

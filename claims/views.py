@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from claims.codeset_impact import codeset_impact
 from claims.models import Claim
 from claims.selectors import QUEUE_LABELS, claim_get, claim_list, claim_timeline
+from claims.services import next_payer_refusal
 from claims.state import ClaimStatus, InvalidTransition
 from claims.submission import claim_submit, claims_submit_ready
 from rcm.practice.models import Role
@@ -33,10 +34,6 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return render(request, "claims/queue.html", context)
 
 
-# Once the payer has decided, the patient's next coverage may be billed (denials.secondary).
-NEXT_PAYER_AFTER = (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED)
-
-
 @role_required(Role.BILLER, Role.CODER, Role.ADMINISTRATOR)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
@@ -47,8 +44,7 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "claim": claim,
         "timeline": claim_timeline(claim=claim),
         "can_submit": claim.status == ClaimStatus.READY,
-        "can_bill_next_payer": claim.status in NEXT_PAYER_AFTER
-        and not claim.secondary_claims.exists(),
+        "can_bill_next_payer": next_payer_refusal(claim) is None,
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
     }
     return render(request, "claims/detail.html", context)

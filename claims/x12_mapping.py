@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from claims.models import Claim, ClaimDiagnosis, ClaimLine
 from patients.models import Coverage, Patient, Relationship
+from rcm.files.services import control_number_next
 from rcm.practice.models import ClearinghouseConnection, Practice
 from rcm.x12 import claim837 as x12
 from rcm.x12.writer import FunctionalGroup, InterchangeHeader
@@ -258,4 +260,47 @@ def batch_as_x12(
             address=_address(practice),
         ),
         claims=tuple(claim_as_x12(claim) for claim in claims),
+    )
+
+
+@dataclass(frozen=True)
+class Rendered837:
+    """An 837P interchange written for some claims, with the control numbers it took."""
+
+    name: str
+    text: str
+    interchange: int
+    group: int
+    transaction: int
+
+
+def claims_837_render(
+    *,
+    practice: Practice,
+    connection: ClearinghouseConnection | None,
+    claims: Sequence[Claim],
+    created: datetime.datetime,
+) -> Rendered837:
+    """One 837P for one practice's claims through one connection, under new control numbers
+    (never reused): the one renderer behind sending a batch and `export_837`."""
+    interchange, group, transaction = (
+        control_number_next(kind=kind) for kind in ("interchange", "group", "transaction")
+    )
+    text = x12.write_837p(
+        batch_as_x12(
+            practice=practice,
+            claims=claims,
+            connection=connection,
+            interchange=interchange,
+            group=group,
+            transaction=transaction,
+            created=created,
+        )
+    )
+    return Rendered837(
+        name=f"837P-{practice.pk}-{interchange:09d}.x12",
+        text=text,
+        interchange=interchange,
+        group=group,
+        transaction=transaction,
     )

@@ -15,12 +15,12 @@ from django.db import transaction
 
 from claims.acknowledgments import AckOutcome, ack277ca_apply, ack999_apply
 from claims.status_checks import StatusOutcome, status_responses_apply
-from denials.posting import PostingRefused, era_post
+from denials.posting import PostingRefused, PostingResult, era_apply, era_check, era_plan
 from patients.clearinghouse import transport_for
 from rcm.clearinghouse.gateway import InboundFile, TransportError
 from rcm.files.models import FileKind, FileStatus, StoredFile
 from rcm.files.services import inbound_file_store, stored_file_mark, stored_file_quarantine
-from rcm.practice.models import ClearinghouseConnection
+from rcm.practice.models import ClearinghouseConnection, User
 from rcm.x12.ack999 import parse_999
 from rcm.x12.base import X12Error
 from rcm.x12.claimack277 import parse_277ca
@@ -42,7 +42,30 @@ def kind_of(content: bytes) -> str:
     raise X12Error(f"a {transaction_set} transaction is not something we receive", segment_id="ST")
 
 
-def _apply(kind: str, content: bytes, file_id: int) -> tuple[int | None, dict[str, object]]:
+# A file in one of these states is (re)applied when it arrives; processed or dismissed: never.
+APPLICABLE = (FileStatus.STORED, FileStatus.QUARANTINED)
+
+
+@dataclass
+class _Applied:
+    """What applying one file did: the practice it was for, and its summary for the file row."""
+
+    practice_id: int | None
+    summary: dict[str, object]
+    posting: PostingResult | None = None
+
+
+def _apply(kind: str, content: bytes, file_id: int, user: User | None) -> _Applied:
+    """Hand a file to its owner: acknowledgments and status answers to claims, 835s to posting.
+
+    Raises X12Error or PostingRefused when the file must be quarantined; writes nothing then.
+    """
+    if kind == FileKind.REMITTANCE_835:
+        plans = era_plan(era_check(content=content))
+        result = era_apply(plans=plans, stored_file_id=file_id, user=user)
+        practices = {plan.practice_id for plan in plans}
+        practice_id = practices.pop() if len(practices) == 1 else None
+        return _Applied(practice_id, dict(result.summary()), result)
     outcome: AckOutcome | StatusOutcome
     if kind == FileKind.ACK_999:
         outcome = ack999_apply(acks=parse_999(content), file_id=file_id)
@@ -52,45 +75,77 @@ def _apply(kind: str, content: bytes, file_id: int) -> tuple[int | None, dict[st
         outcome = status_responses_apply(statuses=parse_277(content), response_file_id=file_id)
     else:
         raise X12Error(f"no handler for {kind} files")
-    return outcome.practice_id, outcome.as_summary()
+    return _Applied(outcome.practice_id, outcome.as_summary())
+
+
+def _receive(
+    *, name: str, content: bytes, transport: str, kind: str | None, user: User | None = None
+) -> tuple[StoredFile, _Applied | None]:
+    """The one way a received file is kept and applied: stored once by checksum, then applied
+    under a row lock only while not yet applied, so a file kept by a worker that died before
+    applying it is applied now, one applied or dismissed is left alone, and two pollers never
+    apply the same file twice. A quarantined file offered again is tried again: what refused it
+    may have been fixed since (the payee's practice set up, say). A bad file is quarantined with
+    the reason and nothing of it is applied. Returns the stored file and what applying it did
+    (None when it was not applied now)."""
+    if kind is None:
+        try:
+            kind = kind_of(content)
+        except X12Error as error:
+            stored, created = inbound_file_store(
+                kind=FileKind.UNKNOWN, name=name, content=content, transport=transport
+            )
+            return (
+                stored_file_quarantine(stored=stored, error=str(error)) if created else stored
+            ), None
+    stored, _created = inbound_file_store(
+        kind=kind, name=name, content=content, transport=transport
+    )
+    with transaction.atomic():
+        locked = StoredFile.objects.select_for_update().get(pk=stored.pk)
+        if locked.status not in APPLICABLE:
+            return locked, None
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves nothing applied
+                applied = _apply(kind, content, locked.pk, user)
+        except (X12Error, PostingRefused) as error:
+            log.warning("%s %s quarantined: %s", kind, name, error)
+            return stored_file_quarantine(stored=locked, error=str(error)), None
+        if applied.practice_id is not None and locked.practice_id is None:
+            locked.practice_id = applied.practice_id
+            locked.save(update_fields=["practice_id"])
+        return stored_file_mark(
+            stored=locked, status=FileStatus.PROCESSED, summary=applied.summary
+        ), applied
 
 
 def inbound_file_process(*, name: str, content: bytes, transport: str = "") -> StoredFile:
     """Keep one received file and apply it; quarantine it with the reason if it is bad."""
-    try:
-        kind = kind_of(content)
-    except X12Error as error:
-        stored, created = inbound_file_store(
-            kind=FileKind.UNKNOWN, name=name, content=content, transport=transport
-        )
-        return stored_file_quarantine(stored=stored, error=str(error)) if created else stored
-    if kind == FileKind.REMITTANCE_835:
-        try:
-            result = era_post(content=content, name=name, transport=transport)
-        except PostingRefused as refused:
-            log.warning("835 %s refused: %s", name, refused)
-            if refused.stored_file_id is None:
-                raise
-            return StoredFile.objects.get(pk=refused.stored_file_id)
-        return StoredFile.objects.get(pk=result.stored_file_id)
-    stored, _created = inbound_file_store(
-        kind=kind, name=name, content=content, transport=transport
+    stored, _applied = _receive(name=name, content=content, transport=transport, kind=None)
+    return stored
+
+
+def era_post(
+    *, content: bytes, name: str, user: User | None = None, transport: str = ""
+) -> PostingResult:
+    """Receive an 835 (from `import_era`, an upload, a test) through the inbox's one path.
+
+    Every payment is posted once and its claims moved; a file already processed is reported as
+    a duplicate. A refused file (bad X12, unbalanced, payee unknown, several practices) is kept
+    quarantined and PostingRefused, naming segment and line, says why; nothing of it is posted.
+    Leaves the audit context to the caller (the command, a task, a view).
+    """
+    stored, applied = _receive(
+        name=name, content=content, transport=transport, kind=FileKind.REMITTANCE_835, user=user
     )
-    try:
-        with transaction.atomic():
-            # Locked, and applied only while still merely stored: a file kept by a worker that
-            # died before applying it is applied now; one applied or quarantined is left alone,
-            # and two pollers never apply the same file twice.
-            locked = StoredFile.objects.select_for_update().get(pk=stored.pk)
-            if locked.status != FileStatus.STORED:
-                return locked
-            practice_id, summary = _apply(kind, content, locked.pk)
-            if practice_id is not None:
-                locked.practice_id = practice_id
-                locked.save(update_fields=["practice_id"])
-            return stored_file_mark(stored=locked, status=FileStatus.PROCESSED, summary=summary)
-    except X12Error as error:
-        return stored_file_quarantine(stored=stored, error=str(error))
+    if applied is not None and applied.posting is not None:
+        return applied.posting
+    if stored.status in (FileStatus.QUARANTINED, FileStatus.DISMISSED):
+        raise PostingRefused(stored.error, stored_file_id=stored.pk)
+    # Processed before (by this file or its twin): report what it holds, post nothing.
+    result = PostingResult(stored_file_id=stored.pk, duplicate=True)
+    result.remittances = era_check(content=content)
+    return result
 
 
 @dataclass

@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
 from django.db.models import Q
 
-from claims.models import Claim, ClaimLine
-from claims.state import ClaimStatus, claims_transition_bulk
+from claims.adjudication import PaymentDecision, claims_adjudicate_payments
+from claims.models import ClaimLine
+from claims.selectors import claims_by_control_number
 from denials import models as posted
-from rcm.files.models import FileKind, FileStatus, StoredFile
-from rcm.files.services import inbound_file_store, stored_file_mark, stored_file_quarantine
 from rcm.practice.models import Payer, Practice
 from rcm.x12.base import X12Error
 from rcm.x12.era835 import ClaimPayment, Remittance, ServiceLine, check_balance, parse_835
@@ -35,10 +33,6 @@ if TYPE_CHECKING:
     from rcm.practice.models import User
 
 CENTS = Decimal("0.01")
-ZERO = Decimal("0")
-SOURCE = "835"
-IMPLIED_NOTE = "implied by the 835"
-DENIED_STATUS_CODE = "4"
 MAX_PROBLEMS_SHOWN = 10
 BATCH = 2000
 
@@ -170,8 +164,6 @@ class _ClaimRow:
     id: int
     practice_id: int
     payer_id: int
-    status: str
-    payer_claim_number: str
 
 
 @dataclass
@@ -193,11 +185,11 @@ class _Plan:
 
 
 def _claims_by_control(remittances: list[Remittance]) -> dict[str, _ClaimRow]:
-    numbers = {c.control_number for r in remittances for c in r.claims}
-    rows = Claim.objects.filter(control_number__in=numbers).values_list(
-        "id", "control_number", "practice_id", "payer_id", "status", "payer_claim_number"
-    )
-    return {number: _ClaimRow(pk, pr, pa, st, pcn) for pk, number, pr, pa, st, pcn in rows}
+    found = claims_by_control_number(c.control_number for r in remittances for c in r.claims)
+    return {
+        number: _ClaimRow(claim.pk, claim.practice_id, claim.payer_id)
+        for number, claim in found.items()
+    }
 
 
 def _lines_by_claim(claim_ids: Iterable[int]) -> dict[int, list[_LineRow]]:
@@ -385,102 +377,6 @@ def _remittance_write(plan: _Plan, file_id: int) -> None:
     )
 
 
-# --- claim statuses ------------------------------------------------------------------------------
-
-
-def _is_denial(adjustment: Any) -> bool:
-    """A reason for not paying that is neither the contractual write-down nor the patient's."""
-    return adjustment.group != "PR" and not (adjustment.group == "CO" and adjustment.reason == "45")
-
-
-def _line_denied(line: ServiceLine) -> bool:
-    return line.paid == ZERO and any(_is_denial(a) for a in line.adjustments)
-
-
-def claim_status_for(clp: ClaimPayment) -> str:
-    """The status one CLP puts its claim in.
-
-    CLP02 22 → reversed; nothing paid and CLP02 4, or every line (or, without lines, the claim)
-    denied → denied; something paid but a line denied, or a claim-level denial adjustment →
-    partially paid; otherwise paid (the patient's share and CO-45 are a normal payment).
-    """
-    if clp.is_reversal:
-        return ClaimStatus.REVERSED
-    claim_denial = any(_is_denial(a) for a in clp.adjustments)
-    if clp.paid == ZERO:
-        lines = clp.service_lines
-        all_denied = all(_line_denied(s) for s in lines) if lines else claim_denial
-        if clp.status_code == DENIED_STATUS_CODE or all_denied:
-            return ClaimStatus.DENIED
-    if clp.paid > ZERO and (claim_denial or any(_line_denied(s) for s in clp.service_lines)):
-        return ClaimStatus.PARTIALLY_PAID
-    return ClaimStatus.PAID
-
-
-Step = tuple[str, str]  # (to status, timeline note)
-
-
-def _claim_steps(plans: list[_Plan]) -> dict[int, list[Step]]:
-    """Per matched claim, the statuses its CLPs imply, in file order, after an implied accept."""
-    steps: dict[int, list[Step]] = {}
-    for plan in plans:
-        trace = plan.remittance.trace_number
-        for clp, row in zip(plan.remittance.claims, plan.claims, strict=True):
-            if row is None:
-                continue
-            claim_steps = steps.setdefault(row.id, [])
-            if not claim_steps and row.status == ClaimStatus.SUBMITTED:
-                claim_steps.append((ClaimStatus.ACCEPTED, IMPLIED_NOTE))
-            to = claim_status_for(clp)
-            last = claim_steps[-1][0] if claim_steps else row.status
-            if to != last:
-                note = f"835 {trace}: CLP02 {clp.status_code}, paid {money(clp.paid)}"
-                claim_steps.append((to, note))
-    return steps
-
-
-def _claims_move(plans: list[_Plan], user: User | None, file_id: int) -> dict[int, str]:
-    """Move every matched claim through its steps, one bulk call per step; the refused ones."""
-    steps = _claim_steps(plans)
-    refused: dict[int, str] = {}
-    depth = max((len(s) for s in steps.values()), default=0)
-    for index in range(depth):
-        due = {
-            claim_id: claim_steps[index]
-            for claim_id, claim_steps in steps.items()
-            if len(claim_steps) > index and claim_id not in refused
-        }
-        if due:
-            refused |= claims_transition_bulk(
-                moves={claim_id: to for claim_id, (to, _) in due.items()},
-                user=user,
-                source=SOURCE,
-                notes={claim_id: note for claim_id, (_, note) in due.items()},
-                file_id=file_id,
-            )
-    return refused
-
-
-# One UPDATE from two arrays: bulk_update's CASE WHEN took 4 s of a 10,000-claim remittance.
-_PAYER_CLAIM_NUMBERS_SET = (
-    "UPDATE claims_claim AS c SET payer_claim_number = v.number "
-    "FROM unnest(%s::bigint[], %s::text[]) AS v(id, number) "
-    "WHERE c.id = v.id AND c.payer_claim_number = ''"
-)
-
-
-def _payer_claim_numbers_set(plans: list[_Plan]) -> None:
-    """Claim.payer_claim_number from CLP07 where we had none (the 277CA may not have said)."""
-    numbers: dict[int, str] = {}
-    for plan in plans:
-        for clp, row in zip(plan.remittance.claims, plan.claims, strict=True):
-            if row is not None and not row.payer_claim_number and clp.payer_claim_number:
-                numbers.setdefault(row.id, clp.payer_claim_number[:50])
-    if numbers:
-        with connection.cursor() as cursor:
-            cursor.execute(_PAYER_CLAIM_NUMBERS_SET, [list(numbers), list(numbers.values())])
-
-
 # --- the service ---------------------------------------------------------------------------------
 
 
@@ -495,70 +391,37 @@ def _already_posted(plans: list[_Plan]) -> set[tuple[str, str]]:
     )
 
 
-def _quarantine(*, content: bytes, name: str, transport: str, error: str) -> int:
-    """Keep a refused file in the quarantine list (unless it was posted before); its id."""
-    with transaction.atomic():
-        stored, _ = inbound_file_store(
-            kind=FileKind.REMITTANCE_835, name=name, content=content, transport=transport
-        )
-        if stored.status != FileStatus.PROCESSED:
-            stored_file_quarantine(stored=stored, error=error)
-    return stored.pk
+def era_apply(
+    *, plans: list[_Plan], stored_file_id: int, user: User | None = None
+) -> PostingResult:
+    """Post checked and matched remittances from one stored 835: every payment not posted before
+    (by payer and TRN02), and the claims' new statuses through `claims.adjudication`.
 
-
-def _post(plans: list[_Plan], result: PostingResult, user: User | None, file_id: int) -> None:
+    Runs in the caller's transaction; storing the file, locking it and marking it processed or
+    quarantined is the inbox's (`denials.inbox.era_post`).
+    """
+    result = PostingResult(
+        stored_file_id=stored_file_id, remittances=[plan.remittance for plan in plans]
+    )
     seen = _already_posted(plans)
-    to_post = []
+    decisions = []
     for plan in plans:
         key = (plan.remittance.payer_id, plan.remittance.trace_number)
         if key in seen:
             result.remittances_skipped.append(plan.remittance.trace_number)
             continue
         seen.add(key)
-        to_post.append(plan)
-        _remittance_write(plan, file_id)
+        _remittance_write(plan, stored_file_id)
         result.remittances_posted.append(plan.remittance.trace_number)
-        result.claims_matched += sum(1 for row in plan.claims if row is not None)
-        result.claims_unmatched.extend(
-            clp.control_number
-            for clp, row in zip(plan.remittance.claims, plan.claims, strict=True)
-            if row is None
-        )
-    _payer_claim_numbers_set(to_post)
-    result.claims_not_moved = _claims_move(to_post, user, file_id)
-
-
-def era_post(
-    *, content: bytes, name: str, user: User | None = None, transport: str = ""
-) -> PostingResult:
-    """Post an 835 file: every payment once, its claims moved; PostingRefused changes nothing.
-
-    A refused file (bad X12, unbalanced, payee unknown, several practices) is kept quarantined.
-    The file is stored once by checksum; a file already processed is reported as a duplicate.
-    Leaves the audit context to the caller (the command, a task, a view).
-    """
-    try:
-        plans = era_plan(era_check(content=content))
-    except PostingRefused as refused:
-        refused.stored_file_id = _quarantine(
-            content=content, name=name, transport=transport, error=str(refused)
-        )
-        raise
-    with transaction.atomic():
-        stored, _ = inbound_file_store(
-            kind=FileKind.REMITTANCE_835, name=name, content=content, transport=transport
-        )
-        stored = StoredFile.objects.select_for_update().get(pk=stored.pk)
-        result = PostingResult(
-            stored_file_id=stored.pk, remittances=[plan.remittance for plan in plans]
-        )
-        if stored.status == FileStatus.PROCESSED:
-            result.duplicate = True
-            return result
-        _post(plans, result, user, stored.pk)
-        practices = {plan.practice_id for plan in plans}
-        if len(practices) == 1 and stored.practice_id is None:
-            stored.practice_id = practices.pop()
-            stored.save(update_fields=["practice_id"])
-        stored_file_mark(stored=stored, status=FileStatus.PROCESSED, summary=result.summary())
+        for clp, row in zip(plan.remittance.claims, plan.claims, strict=True):
+            if row is None:
+                result.claims_unmatched.append(clp.control_number)
+                continue
+            result.claims_matched += 1
+            decisions.append(
+                PaymentDecision(claim_id=row.id, payment=clp, trace=plan.remittance.trace_number)
+            )
+    result.claims_not_moved = claims_adjudicate_payments(
+        decisions=decisions, user=user, file_id=stored_file_id
+    )
     return result

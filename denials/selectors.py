@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from claims.adjudication import DENIAL_ADJUSTMENTS
 from denials.models import Adjustment, Remittance
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -26,11 +27,10 @@ def payments_received(*, user: Viewer, since: datetime.date) -> Decimal:
 
 
 def top_denial_reasons(*, user: Viewer, limit: int = 5) -> list[dict[str, Any]]:
-    """The CARC codes that cost the most, outside contractual write-downs (CO-45) and PR."""
+    """The CARC codes that cost the most among denials (`claims.adjudication`'s rule)."""
     rows: Any = (
         Adjustment.objects.filter(claim_payment__practice_id__in=practice_ids_for(user=user))
-        .exclude(group="PR")
-        .exclude(group="CO", reason="45")
+        .filter(DENIAL_ADJUSTMENTS)
         .values("group", "reason")
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by("-amount")[:limit]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from claims.models import Claim
 from claims.selectors import claim_get
-from denials.secondary import claim_create_secondary
+from denials.secondary import claim_bill_next_payer
 from rcm.files.models import FileStatus, StoredFile
 from rcm.files.selectors import quarantined_files
 from rcm.files.services import stored_file_mark
@@ -49,14 +49,14 @@ def quarantine_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*BILLING_ROLES)
-def claim_bill_next_payer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def claim_bill_next_payer_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Create the claim to the secondary (or tertiary) payer from an adjudicated claim."""
     try:
         primary = claim_get(user=request.user, pk=pk)
     except Claim.DoesNotExist:
         raise Http404("No such claim.") from None
     try:
-        secondary = claim_create_secondary(primary=primary, user=request.user)
+        secondary = claim_bill_next_payer(primary=primary, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("claim-detail", pk=pk)

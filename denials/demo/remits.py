@@ -16,8 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from claims.models import Claim, ClaimLine
-from claims.state import ClaimStatus
+from claims.models import Claim, ClaimLine, ClaimStatus
 from denials.demo.billing import ClaimPlan, Denial
 from denials.demo.catalog import PayerSpec
 from denials.demo.visits import OFFICE_VISITS

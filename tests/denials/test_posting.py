@@ -8,13 +8,12 @@ import pytest
 
 from claims.models import Claim, ClaimEvent
 from claims.state import ClaimStatus
+from denials.inbox import era_post
 from denials.models import Adjustment, ClaimPayment, LinePayment, ProviderAdjustment, Remittance
-from denials.posting import PostingRefused, claim_status_for, era_post, money
+from denials.posting import PostingRefused, money
 from rcm.files.models import FileStatus, StoredFile
-from rcm.x12.era835 import parse_835
 from tests.denials.fixtures import (
     PAYEE_NPI,
-    interchange,
     northwind_bytes,
     northwind_claims,
     one_claim_payment,
@@ -286,32 +285,6 @@ def test_a_refused_file_fixed_later_is_posted(db):
 
     assert result.remittances_posted == ["T3"]
     assert StoredFile.objects.get().status == FileStatus.PROCESSED
-
-
-def _clp(text: str):
-    body = ["BPR*I*0*C*NON*CCP", "TRN*1*X*1", "LX*1", *text.split("\n")]
-    [remittance] = parse_835(interchange(body))
-    return remittance.claims[0]
-
-
-@pytest.mark.parametrize(
-    ("segments", "status"),
-    [
-        ("CLP*A*1*100*70\nSVC*HC:99213*100*70\nCAS*CO*45*10\nCAS*PR*1*20", S.PAID),
-        ("CLP*A*1*100*0\nSVC*HC:99213*100*0\nCAS*PR*1*100", S.PAID),  # all deductible
-        ("CLP*A*1*100*0\nSVC*HC:99213*100*0\nCAS*CO*50*100", S.DENIED),
-        ("CLP*A*4*100*0\nCAS*CO*29*100", S.DENIED),
-        ("CLP*A*1*100*0\nCAS*CO*29*100", S.DENIED),  # no lines: the claim-level denial
-        ("CLP*A*1*100*60\nCAS*CO*16*40", S.PARTIALLY_PAID),
-        (
-            "CLP*A*1*150*60\nSVC*HC:99213*100*60\nCAS*CO*45*40\nSVC*HC:85025*50*0\nCAS*CO*97*50",
-            S.PARTIALLY_PAID,
-        ),
-        ("CLP*A*22*-100*-70\nSVC*HC:99213*-100*-70\nCAS*CO*45*-30", S.REVERSED),
-    ],
-)
-def test_claim_status_for_each_kind_of_payment(segments, status):
-    assert claim_status_for(_clp(segments)) == status
 
 
 @pytest.mark.parametrize(

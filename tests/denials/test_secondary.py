@@ -13,7 +13,7 @@ from claims.export import claims_export_837
 from claims.models import Claim, ClaimLine
 from claims.state import ClaimStatus
 from denials.models import Adjustment, ClaimPayment, LinePayment, Remittance
-from denials.secondary import claim_create_secondary
+from denials.secondary import claim_bill_next_payer
 from tests.factories import (
     ClaimDiagnosisFactory,
     ClaimFactory,
@@ -89,7 +89,7 @@ def secondary_coverage(paid_primary):
 def test_secondary_claim_carries_the_primary_decision_and_validates(
     paid_primary, secondary_coverage, biller, tmp_path
 ):
-    secondary = claim_create_secondary(primary=paid_primary, user=biller)
+    secondary = claim_bill_next_payer(primary=paid_primary, user=biller)
 
     assert secondary.payer == secondary_coverage.payer
     assert secondary.other_payer_paid == Decimal("120.00")
@@ -111,17 +111,17 @@ def test_secondary_claim_carries_the_primary_decision_and_validates(
 
 def test_no_secondary_without_a_decision_or_a_second_coverage(paid_primary, biller):
     with pytest.raises(ValidationError, match="no secondary coverage"):
-        claim_create_secondary(primary=paid_primary, user=biller)
+        claim_bill_next_payer(primary=paid_primary, user=biller)
     paid_primary.status = ClaimStatus.ACCEPTED
     paid_primary.save(update_fields=["status"])
     with pytest.raises(ValidationError, match="once the primary payer has decided"):
-        claim_create_secondary(primary=paid_primary, user=biller)
+        claim_bill_next_payer(primary=paid_primary, user=biller)
 
 
 def test_the_next_payer_is_billed_once(paid_primary, secondary_coverage, biller):
-    claim_create_secondary(primary=paid_primary, user=biller)
+    claim_bill_next_payer(primary=paid_primary, user=biller)
     with pytest.raises(ValidationError, match="already billed"):
-        claim_create_secondary(primary=paid_primary, user=biller)
+        claim_bill_next_payer(primary=paid_primary, user=biller)
 
 
 def test_biller_bills_the_next_payer_from_the_claim_page(

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from denials.posting import PostingRefused, PostingResult, era_check, era_post, era_preview, money
+from denials.inbox import era_post
+from denials.posting import PostingRefused, PostingResult, era_check, era_preview, money
 from rcm.audit.context import audit_context
 from rcm.x12.era835 import Remittance
 
