@@ -1,4 +1,4 @@
-"""Biller pages: the claim queues and a claim with its timeline."""
+"""Biller pages: the biller's home, the claim queues, and a claim with its timeline."""
 
 from __future__ import annotations
 
@@ -10,16 +10,38 @@ from django.views.decorators.http import require_POST
 
 from claims.codeset_impact import codeset_impact
 from claims.models import Claim
-from claims.selectors import QUEUE_LABELS, claim_get, claim_list, claim_timeline
+from claims.selectors import (
+    QUEUE_LABELS,
+    claim_get,
+    claim_list,
+    claim_queue_counts,
+    claim_timeline,
+)
 from claims.services import next_payer_refusal
 from claims.state import ClaimStatus, InvalidTransition
 from claims.submission import claim_submit, claims_submit_ready
-from rcm.practice.models import Role
-from rcm.practice.permissions import AuthenticatedRequest, role_required
+from rcm.files.selectors import quarantined_files
+from rcm.practice.permissions import BILLING, CLAIM_READERS, AuthenticatedRequest, role_required
 from rcm.practice.selectors import practice_ids_for
 
 
-@role_required(Role.BILLER, Role.ADMINISTRATOR)
+@role_required(*BILLING)
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The biller's home: the four queues with counts and charges, rejections and denials."""
+    user = request.user
+    context = {
+        "queues": claim_queue_counts(user=user),
+        "rejected": claim_list(user=user, queue="rejected")[:10],
+        "denied": claim_list(user=user, queue="denied")[:10],
+        "quarantine_count": quarantined_files(
+            practice_ids=practice_ids_for(user=user, roles=BILLING),
+            include_unassigned=user.is_staff,
+        ).count(),
+    }
+    return render(request, "claims/home.html", context)
+
+
+@role_required(*BILLING)
 def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     if queue not in QUEUE_LABELS:
         raise Http404("No such queue.")
@@ -34,7 +56,7 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return render(request, "claims/queue.html", context)
 
 
-@role_required(Role.BILLER, Role.CODER, Role.ADMINISTRATOR)
+@role_required(*CLAIM_READERS)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         claim = claim_get(user=request.user, pk=pk)
@@ -51,10 +73,10 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.BILLER, Role.ADMINISTRATOR)
+@role_required(*BILLING)
 def claims_submit_ready_view(request: AuthenticatedRequest) -> HttpResponse:
     """Queue every ready claim of the practices where the user bills; a worker sends them."""
-    practice_ids = practice_ids_for(user=request.user, roles=[Role.BILLER, Role.ADMINISTRATOR])
+    practice_ids = practice_ids_for(user=request.user, roles=BILLING)
     queued = claims_submit_ready(practice_ids=practice_ids, user=request.user)
     drafts = claim_list(user=request.user).filter(status=ClaimStatus.DRAFT).count()
     waiting = (
@@ -72,7 +94,7 @@ def claims_submit_ready_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.BILLER, Role.ADMINISTRATOR)
+@role_required(*BILLING)
 def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         claim = claim_get(user=request.user, pk=pk)
@@ -86,7 +108,7 @@ def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("claim-detail", pk=pk)
 
 
-@role_required(Role.CODER, Role.BILLER, Role.ADMINISTRATOR)
+@role_required(*CLAIM_READERS)
 def codeset_impact_view(request: AuthenticatedRequest) -> HttpResponse:
     """Open encounters and unsent claims whose diagnosis codes the newest release dropped."""
     rows = codeset_impact(practice_ids=practice_ids_for(user=request.user))

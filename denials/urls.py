@@ -1,9 +1,20 @@
+"""Administrator home, the quarantine of refused files, and billing the next payer."""
+
 from django.urls import path
 
 from denials import views
 
 urlpatterns = [
-    path("quarantine/", views.quarantine_list, name="quarantine"),
-    path("quarantine/<int:pk>/dismiss/", views.quarantine_dismiss, name="quarantine-dismiss"),
-    path("claims/<int:pk>/next-payer/", views.claim_bill_next_payer_view, name="claim-next-payer"),
+    path("administration/", views.home, name="home-administrator"),
+    path("remittances/quarantine/", views.quarantine_list, name="quarantine"),
+    path(
+        "remittances/quarantine/<int:pk>/dismiss/",
+        views.quarantine_dismiss,
+        name="quarantine-dismiss",
+    ),
+    path(
+        "remittances/claims/<int:pk>/next-payer/",
+        views.claim_bill_next_payer_view,
+        name="claim-next-payer",
+    ),
 ]

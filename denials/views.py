@@ -1,42 +1,60 @@
-"""Biller pages about what came back: the quarantine of refused files."""
+"""Pages about the money: the administrator's home, the quarantine of refused files, and
+billing the next payer."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from claims.models import Claim
-from claims.selectors import claim_get
+from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_get
 from denials.secondary import claim_bill_next_payer
+from denials.selectors import payments_received, top_denial_reasons
 from rcm.files.models import FileStatus, StoredFile
 from rcm.files.selectors import quarantined_files
 from rcm.files.services import stored_file_mark
-from rcm.practice.models import Role
-from rcm.practice.permissions import AuthenticatedRequest, role_required
-from rcm.practice.selectors import practice_ids_for
+from rcm.practice.permissions import ADMINISTRATION, BILLING, AuthenticatedRequest, role_required
+from rcm.practice.selectors import practice_ids_for, practice_list, worker_heartbeat_last
 
-BILLING_ROLES = (Role.BILLER, Role.ADMINISTRATOR)
+
+@role_required(*ADMINISTRATION)
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The administrator's home: claims by status, A/R aging, payments, costliest denials."""
+    user = request.user
+    today = timezone.localdate()
+    context = {
+        "practices": practice_list(user=user),
+        "by_status": claim_counts_by_status(user=user),
+        "aging": claim_ar_aging(user=user, today=today),
+        "payments_30_days": payments_received(user=user, since=today - datetime.timedelta(days=30)),
+        "denial_reasons": top_denial_reasons(user=user),
+        "worker_heartbeat": worker_heartbeat_last(),
+    }
+    return render(request, "denials/home.html", context)
 
 
 def _quarantine(request: AuthenticatedRequest) -> QuerySet[StoredFile]:
     return quarantined_files(
-        practice_ids=practice_ids_for(user=request.user, roles=BILLING_ROLES),
+        practice_ids=practice_ids_for(user=request.user, roles=BILLING),
         include_unassigned=request.user.is_staff,
     )
 
 
-@role_required(*BILLING_ROLES)
+@role_required(*BILLING)
 def quarantine_list(request: AuthenticatedRequest) -> HttpResponse:
     """Files refused whole (garbled, truncated, unbalanced): nothing of them was applied."""
     return render(request, "denials/quarantine.html", {"files": _quarantine(request)[:200]})
 
 
 @require_POST
-@role_required(*BILLING_ROLES)
+@role_required(*BILLING)
 def quarantine_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A person looked at the file and dealt with it (e.g. asked the payer for a new one)."""
     stored: StoredFile | None = _quarantine(request).filter(pk=pk).first()
@@ -48,7 +66,7 @@ def quarantine_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*BILLING_ROLES)
+@role_required(*BILLING)
 def claim_bill_next_payer_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Create the claim to the secondary (or tertiary) payer from an adjudicated claim."""
     try:

@@ -6,9 +6,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("rcm.web.urls")),
     path("patients/", include("patients.urls")),
-    path("claims/", include("claims.urls")),
+    path("", include("claims.urls")),
     path("coding/", include("coding.urls")),
-    path("remittances/", include("denials.urls")),
+    path("", include("denials.urls")),
+    path("", include("rcm.practice.urls")),
     path("api/", include("rcm.web.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,8 @@ FRONT_DESK: tuple[str, ...] = (Role.FRONT_DESK, Role.ADMINISTRATOR)  # patients,
 CODING: tuple[str, ...] = (Role.CODER, Role.ADMINISTRATOR)
 BILLING: tuple[str, ...] = (Role.BILLER, Role.ADMINISTRATOR)
 ADMINISTRATION: tuple[str, ...] = (Role.ADMINISTRATOR,)
+# Claims and their timelines: billers work them, coders answer for the codes on them.
+CLAIM_READERS: tuple[str, ...] = (Role.CODER, Role.BILLER, Role.ADMINISTRATOR)
 # Insurance cards and eligibility answers: the front desk took them, billers work claims with them.
 COVERAGE_READERS: tuple[str, ...] = (Role.FRONT_DESK, Role.BILLER, Role.ADMINISTRATOR)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from rcm.practice.models import (
@@ -105,3 +106,12 @@ def fee_for(
         if entry is not None:
             return entry.charge
     return None
+
+
+HEARTBEAT_KEY = "worker-heartbeat"
+
+
+def worker_heartbeat_last() -> datetime.datetime | None:
+    """When a worker last ran beat's heartbeat task: are workers and beat alive?"""
+    stamp = cache.get(HEARTBEAT_KEY)
+    return datetime.datetime.fromisoformat(stamp) if stamp else None

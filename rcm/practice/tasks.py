@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-HEARTBEAT_KEY = "worker-heartbeat"
+from rcm.practice.selectors import HEARTBEAT_KEY
 
 
 @shared_task(name="rcm.practice.tasks.worker_heartbeat", ignore_result=True)

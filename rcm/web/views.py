@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import (
     Http404,
@@ -19,8 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_list, claim_queue_counts
-from denials.selectors import payments_received, top_denial_reasons
+from claims.selectors import claim_list
 from patients.chart import coverage_chart_context, visit_chart_context
 from patients.models import EncounterStatus, Patient
 from patients.selectors import (
@@ -31,12 +29,9 @@ from patients.selectors import (
     patient_chart,
     patient_list,
 )
-from rcm.audit.models import AuditAction
-from rcm.audit.selectors import audit_events_for_practices
-from rcm.files.selectors import quarantined_files
 from rcm.practice.models import Role
 from rcm.practice.permissions import AuthenticatedRequest, role_required
-from rcm.practice.selectors import practice_ids_for, practice_list, roles_for
+from rcm.practice.selectors import practice_ids_for, roles_for
 from rcm.practice.tasks import HEARTBEAT_KEY
 from rcm.web.context_processors import ROLE_HOMES
 from rcm.web.middleware import SCOPE_SESSION_KEY
@@ -82,42 +77,6 @@ def home_coder(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "web/home_coder.html", context)
 
 
-@role_required(Role.BILLER, Role.ADMINISTRATOR)
-def home_biller(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "queues": claim_queue_counts(user=user),
-        "rejected": claim_list(user=user, queue="rejected")[:10],
-        "denied": claim_list(user=user, queue="denied")[:10],
-        "quarantine_count": quarantined_files(
-            practice_ids=practice_ids_for(user=user, roles=[Role.BILLER, Role.ADMINISTRATOR]),
-            include_unassigned=user.is_staff,
-        ).count(),
-    }
-    return render(request, "web/home_biller.html", context)
-
-
-@role_required(Role.ADMINISTRATOR)
-def home_administrator(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    today = _today()
-    by_status = claim_counts_by_status(user=user)
-    context = {
-        "practices": practice_list(user=user),
-        "by_status": by_status,
-        "aging": claim_ar_aging(user=user, today=today),
-        "payments_30_days": payments_received(user=user, since=today - datetime.timedelta(days=30)),
-        "denial_reasons": top_denial_reasons(user=user),
-        "worker_heartbeat": _heartbeat(),
-    }
-    return render(request, "web/home_administrator.html", context)
-
-
-def _heartbeat() -> datetime.datetime | None:
-    stamp = cache.get(HEARTBEAT_KEY)
-    return datetime.datetime.fromisoformat(stamp) if stamp else None
-
-
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and the IT person: is the database up, is Redis up, are workers alive."""
@@ -154,22 +113,6 @@ def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context.update(coverage_chart_context(patient=patient, user=request.user))
     context.update(visit_chart_context(patient=patient, user=request.user))
     return render(request, "patients/detail.html", context)
-
-
-@role_required(Role.ADMINISTRATOR)
-def audit_log(request: AuthenticatedRequest) -> HttpResponse:
-    """Who touched which patient data, for the practices this user administers."""
-    practice_ids = practice_ids_for(user=request.user, roles=[Role.ADMINISTRATOR])
-    events = audit_events_for_practices(practice_ids=practice_ids)
-    action = request.GET.get("action", "")
-    if action in AuditAction.values:
-        events = events.filter(action=action)
-    actor = request.GET.get("actor", "").strip()[:150]
-    if actor:
-        events = events.filter(actor__username__iexact=actor)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "actions": AuditAction.choices, "action": action, "actor": actor}
-    return render(request, "web/audit_log.html", context)
 
 
 @require_POST
