@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -85,8 +84,5 @@ class ClaimDetailApi(generics.GenericAPIView):
 
     @extend_schema(responses=ClaimDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
-        try:
-            claim = claim_get(user=request.user, pk=pk)
-        except Claim.DoesNotExist:
-            raise Http404 from None
+        claim = claim_get(user=request.user, pk=pk)
         return Response(ClaimDetailOutput(claim).data)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from claims.models import WORK_QUEUES, Claim, ClaimEvent, ClaimStatus
+from rcm.practice.permissions import scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
@@ -23,8 +24,10 @@ def claim_list(*, user: Viewer, queue: str | None = None) -> QuerySet[Claim]:
     return claims
 
 
-def claim_get(*, user: Viewer, pk: int) -> Claim:
-    return claim_list(user=user).get(pk=pk)
+def claim_get(*, user: Viewer, pk: int, roles: Iterable[str] | None = None) -> Claim:
+    """One claim of the user's practices (Http404 otherwise; PermissionDenied when the user's
+    role in the claim's practice is not one of `roles`)."""
+    return scoped_get(claim_list(user=user), user=user, pk=pk, roles=roles)
 
 
 def claims_by_control_number(numbers: Iterable[str]) -> dict[str, Claim]:

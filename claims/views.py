@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from claims.codeset_impact import codeset_impact
-from claims.models import Claim
 from claims.selectors import (
     QUEUE_LABELS,
     claim_get,
@@ -58,10 +57,7 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
 
 @role_required(*CLAIM_READERS)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    try:
-        claim = claim_get(user=request.user, pk=pk)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim.") from None
+    claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
     context = {
         "claim": claim,
         "timeline": claim_timeline(claim=claim),
@@ -96,10 +92,7 @@ def claims_submit_ready_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @role_required(*BILLING)
 def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    try:
-        claim = claim_get(user=request.user, pk=pk)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim.") from None
+    claim = claim_get(user=request.user, pk=pk, roles=BILLING)
     try:
         claim_submit(claim=claim, user=request.user)
         messages.success(request, f"Claim {claim.control_number} queued for the next batch.")

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from claims.models import Claim
 from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_get
 from denials.secondary import claim_bill_next_payer
 from denials.selectors import payments_received, top_denial_reasons
@@ -69,10 +68,7 @@ def quarantine_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @role_required(*BILLING)
 def claim_bill_next_payer_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Create the claim to the secondary (or tertiary) payer from an adjudicated claim."""
-    try:
-        primary = claim_get(user=request.user, pk=pk)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim.") from None
+    primary = claim_get(user=request.user, pk=pk, roles=BILLING)
     try:
         secondary = claim_bill_next_payer(primary=primary, user=request.user)
     except ValidationError as error:
