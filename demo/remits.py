@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimLine
 from claims.state import ClaimStatus
-from denials.demo.billing import ClaimPlan, Denial
-from denials.demo.catalog import PayerSpec
-from denials.demo.visits import OFFICE_VISITS
+from demo.billing import ClaimPlan, Denial
+from demo.catalog import PayerSpec
+from demo.visits import OFFICE_VISITS
 from denials.models import Adjustment, ClaimPayment, LinePayment, ProviderAdjustment, Remittance
 
 S = ClaimStatus
