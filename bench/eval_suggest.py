@@ -81,7 +81,7 @@ def evaluate_demo() -> tuple[list[NoteResult], float]:
     """The same measure on the demo's visit notes (templates written for the demo data)."""
     import random
 
-    from denials.demo.scenarios import SCENARIOS, note_render
+    from demo.scenarios import SCENARIOS, note_render
 
     rng = random.Random(2026)
     results, slowest = [], 0.0

@@ -113,7 +113,7 @@ class StatusOutcome:
         return {"answered": len(self.answered), "unknown": self.unknown}
 
 
-def _describe(status: x12.ClaimStatus) -> str:
+def _describe(status: x12.ClaimStatusAnswer) -> str:
     words = []
     for detail in status.details:
         text = f"{detail.category} {detail.category_description}"
@@ -124,7 +124,7 @@ def _describe(status: x12.ClaimStatus) -> str:
 
 
 def status_responses_apply(
-    *, statuses: list[x12.ClaimStatus], response_file_id: int | None = None
+    *, statuses: list[x12.ClaimStatusAnswer], response_file_id: int | None = None
 ) -> StatusOutcome:
     """Record each answer; an accepted claim the payer says is pending moves to PENDING."""
     outcome = StatusOutcome()

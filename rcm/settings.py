@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "claims",
     "denials",
     "rcm.web",
+    "demo",  # the demo data set: top floor, imports every app, imported by none
 ]
 
 MIDDLEWARE = [

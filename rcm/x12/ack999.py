@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rcm.x12.base import Delimiters
+from rcm.x12.base import Delimiters, describe
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 # IK304: implementation segment syntax error codes.
@@ -118,11 +118,6 @@ GROUP_ERROR_CODES = {
     "25": "S4E security end segment missing for S4S security start segment",
     "26": "S4S security start segment missing for S4E security end segment",
 }
-
-
-def describe(codes: dict[str, str], code: str) -> str:
-    """Plain-English text for a code, or a note that the code is not in our list."""
-    return codes.get(code, f"code {code!r} (no description on file)")
 
 
 @dataclass

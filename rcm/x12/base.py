@@ -1,4 +1,4 @@
-"""What every part of the X12 library shares: delimiters and the error that names its place."""
+"""What all of the X12 library shares: delimiters, code texts, the error that names its place."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ class Delimiters:
 
 
 DEFAULT_DELIMITERS = Delimiters()
+
+
+def describe(codes: dict[str, str], code: str) -> str:
+    """Plain-English text for a code, or a note that it is not in our list; '' for no code."""
+    if not code:
+        return ""
+    return codes.get(code, f"code {code!r} (no description on file)")
 
 
 class X12Error(ValueError):
@@ -57,3 +64,19 @@ class Person:
     member_id: str = ""
     birth_date: date | None = None
     gender: str = ""
+
+
+GENDERS = frozenset({"F", "M", "U"})
+
+
+def check_provider_npi(npi: str) -> None:
+    """NM109 of the provider: an NPI is 10 digits."""
+    if len(npi) != 10 or not npi.isdigit():
+        raise X12Error(f"provider NPI {npi!r} is not 10 digits", segment_id="NM1")
+
+
+def check_genders(people: tuple[Person | None, ...]) -> None:
+    """DMG03 of each person given is F, M, U or left out."""
+    for person in people:
+        if person is not None and person.gender and person.gender not in GENDERS:
+            raise X12Error(f"gender {person.gender!r} is not F, M or U", segment_id="DMG")

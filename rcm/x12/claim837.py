@@ -213,9 +213,7 @@ def write_837p(batch: Batch837P, delimiters: Delimiters = DEFAULT_DELIMITERS) ->
     for claim in batch.claims:
         _check_claim(claim)
     w = SegmentWriter(delimiters)
-    w.begin_interchange(batch.interchange)
-    w.begin_group(batch.group)
-    w.begin_transaction("837", batch.transaction_control_number, VERSION)
+    w.begin_single(batch.interchange, batch.group, "837", batch.transaction_control_number, VERSION)
     when = batch.created
     w.add("BHT", "0019", "00", batch.reference, format_date(when), when.strftime("%H%M"), "CH")
     _header_parties(w, batch)
@@ -223,10 +221,7 @@ def write_837p(batch: Batch837P, delimiters: Delimiters = DEFAULT_DELIMITERS) ->
     hl = 1
     for claim in batch.claims:
         hl = _claim_hierarchy(w, claim, hl)
-    w.end_transaction()
-    w.end_group()
-    w.end_interchange()
-    return w.text()
+    return w.end_single()
 
 
 def _check_claim(claim: Claim) -> None:
@@ -348,16 +343,7 @@ def _claim(w: SegmentWriter, claim: Claim) -> None:
 
 
 def _adjustments(w: SegmentWriter, adjustments: tuple[Adjustment, ...]) -> None:
-    """CAS segments: one per group code, up to six reason/amount pairs each."""
-    groups: dict[str, list[Adjustment]] = {}
-    for adj in adjustments:
-        groups.setdefault(adj.group_code, []).append(adj)
-    for group_code, items in groups.items():
-        for start in range(0, len(items), 6):
-            elements: list[str] = []
-            for adj in items[start : start + 6]:
-                elements += [adj.reason_code, format_amount(adj.amount), ""]
-            w.add("CAS", group_code, *elements)
+    w.add_adjustments((a.group_code, a.reason_code, a.amount) for a in adjustments)
 
 
 def _other_coverage(w: SegmentWriter, oc: OtherCoverage) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rcm.x12.base import Delimiters
+from rcm.x12.base import Delimiters, describe
 from rcm.x12.era835 import amount, ccyymmdd
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
@@ -133,13 +133,6 @@ _FORGET = {
     "23": ("QC",),
 }
 _KNOWN_LEVELS = frozenset(_FORGET)
-
-
-def describe(codes: dict[str, str], code: str) -> str:
-    """Plain-English text for a code, or a note that it is not in our list; '' for no code."""
-    if not code:
-        return ""
-    return codes.get(code, f"code {code!r} (no description on file)")
 
 
 @dataclass

@@ -7,13 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, Person, X12Error
+from rcm.x12.base import (
+    DEFAULT_DELIMITERS,
+    Delimiters,
+    Person,
+    X12Error,
+    check_genders,
+    check_provider_npi,
+    describe,
+)
 from rcm.x12.era835 import amount, ccyymmdd
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 from rcm.x12.writer import FunctionalGroup, InterchangeHeader, SegmentWriter, format_date
 
 VERSION = "005010X279A1"
-GENDERS = frozenset({"F", "M", "U"})
 HUNDRED = Decimal("100")
 
 # EB01 eligibility or benefit information codes.
@@ -151,13 +158,6 @@ FOLLOW_UP_ACTIONS = {
 }
 
 
-def describe(codes: dict[str, str], code: str) -> str:
-    """Plain-English text for a code, or a note that it is not in our list; '' for no code."""
-    if not code:
-        return ""
-    return codes.get(code, f"code {code!r} (no description on file)")
-
-
 # 270 -------------------------------------------------------------------------------------------
 
 
@@ -187,9 +187,7 @@ def write_270(request: EligibilityRequest, delimiters: Delimiters = DEFAULT_DELI
     _check(request)
     group = dataclasses.replace(request.group, functional_id="HS", version=VERSION)
     w = SegmentWriter(delimiters)
-    w.begin_interchange(request.interchange)
-    w.begin_group(group)
-    w.begin_transaction("270", request.transaction_control_number, VERSION)
+    w.begin_single(request.interchange, group, "270", request.transaction_control_number, VERSION)
     when = request.created
     w.add("BHT", "0022", "13", request.reference, format_date(when), when.strftime("%H%M"))
     w.add("HL", "1", "", "20", "1")
@@ -203,12 +201,12 @@ def write_270(request: EligibilityRequest, delimiters: Delimiters = DEFAULT_DELI
     w.add("NM1", "IL", "1", sub.last_name, sub.first_name, "", "", "", "MI", sub.member_id)
     if patient is None:
         _inquiry(w, request, sub)
-        return _close(w)
+        return w.end_single()
     w.add("HL", "4", "3", "23", "0")
     w.add("TRN", "1", request.trace_number, request.trace_originator or None)
     w.add("NM1", "03", "1", patient.last_name, patient.first_name)
     _inquiry(w, request, patient)
-    return _close(w)
+    return w.end_single()
 
 
 def _inquiry(w: SegmentWriter, request: EligibilityRequest, person: Person) -> None:
@@ -219,26 +217,15 @@ def _inquiry(w: SegmentWriter, request: EligibilityRequest, person: Person) -> N
         w.add("EQ", service_type)
 
 
-def _close(w: SegmentWriter) -> str:
-    w.end_transaction()
-    w.end_group()
-    w.end_interchange()
-    return w.text()
-
-
 def _check(request: EligibilityRequest) -> None:
-    npi = request.provider_npi
-    if len(npi) != 10 or not npi.isdigit():
-        raise X12Error(f"provider NPI {npi!r} is not 10 digits", segment_id="NM1")
+    check_provider_npi(request.provider_npi)
     if not request.subscriber.member_id:
         raise X12Error("the subscriber needs a member id", segment_id="NM1")
     if not request.trace_number:
         raise X12Error("the trace number (TRN02) is empty", segment_id="TRN")
     if not 1 <= len(request.service_types) <= 99:
         raise X12Error("1 to 99 service type codes allowed", segment_id="EQ")
-    for person in (request.subscriber, request.patient):
-        if person is not None and person.gender and person.gender not in GENDERS:
-            raise X12Error(f"gender {person.gender!r} is not F, M or U", segment_id="DMG")
+    check_genders((request.subscriber, request.patient))
 
 
 # 271 -------------------------------------------------------------------------------------------

@@ -45,18 +45,10 @@ def _open(
 ) -> SegmentWriter:
     w = SegmentWriter(delims)
     n, when = header.control_number, header.created
-    w.begin_interchange(InterchangeHeader(header.sender_id, header.receiver_id, n, when))
+    interchange = InterchangeHeader(header.sender_id, header.receiver_id, n, when)
     group = FunctionalGroup(header.sender_id, header.receiver_id, n, when, functional_id, version)
-    w.begin_group(group)
-    w.begin_transaction(set_id, n, version if st03 else "")
+    w.begin_single(interchange, group, set_id, n, version if st03 else "")
     return w
-
-
-def _close(w: SegmentWriter) -> str:
-    w.end_transaction()
-    w.end_group()
-    w.end_interchange()
-    return w.text()
 
 
 def _dates(start: date, end: date | None) -> tuple[str, str]:
@@ -129,7 +121,7 @@ def write_999(
     if ack.group_codes or accepted == 0:
         status = "R"
     w.add("AK9", status, str(included), str(received), str(accepted), *ack.group_codes[:5])
-    return _close(w)
+    return w.end_single()
 
 
 # 277CA claim acknowledgment -----------------------------------------------------------------
@@ -219,7 +211,7 @@ def write_277ca(
     _totals(w, ack.claims, ("QA", "QC"))
     for number, claim in enumerate(ack.claims, start=4):
         _claim_ack(w, number, claim, processed)
-    return _close(w)
+    return w.end_single()
 
 
 def _claim_ack(w: SegmentWriter, hl: int, claim: ClaimAck, processed: str) -> None:
@@ -339,7 +331,7 @@ def write_835(
             ("FB", remit.trace_number),
             format_amount(paid),
         )
-    return _close(w)
+    return w.end_single()
 
 
 def _remit_claim(w: SegmentWriter, c: RemitClaim) -> None:
@@ -365,15 +357,7 @@ def _remit_line(w: SegmentWriter, line: RemitLine) -> None:
     charge, paid = format_amount(line.charge), format_amount(line.paid)
     w.add("SVC", procedure, charge, paid, "", format_quantity(abs(line.units)))
     w.add("DTM", "472", format_date(line.service_date))
-    groups: dict[str, list[RemitAdjustment]] = {}
-    for adj in line.adjustments:
-        groups.setdefault(adj.group, []).append(adj)
-    for group, items in groups.items():
-        for start in range(0, len(items), 6):
-            elements: list[str] = []
-            for adj in items[start : start + 6]:
-                elements += [adj.reason, format_amount(adj.amount), ""]
-            w.add("CAS", group, *elements)
+    w.add_adjustments((a.group, a.reason, a.amount) for a in line.adjustments)
     if line.control_number:
         w.add("REF", "6R", line.control_number)
     if line.allowed is not None:
@@ -436,11 +420,11 @@ def write_271(
     w.add("NM1", "IL", "1", last, first or None, "", "", "", "MI", answer.member_id)
     if not answer.found:
         w.add("AAA", "N", "", "75", "C")
-        return _close(w)
+        return w.end_single()
     w.add("DTP", "291", "D8", format_date(answer.service_date))
     for b in answer.benefits:
         _benefit(w, b)
-    return _close(w)
+    return w.end_single()
 
 
 def _benefit(w: SegmentWriter, b: Benefit) -> None:
@@ -472,7 +456,7 @@ def _plain_percent(percent: Decimal | None) -> str:
 
 
 @dataclass(frozen=True)
-class ClaimStatus:
+class ClaimStatusReply:
     """One claim's status in a 277: e.g. F1:65 paid, F2:… denied, A4:35 not found."""
 
     member_id: str
@@ -504,7 +488,7 @@ class StatusAnswer:
     receiver_id: str
     provider_name: str
     provider_npi: str
-    claims: tuple[ClaimStatus, ...] = field(default_factory=tuple)
+    claims: tuple[ClaimStatusReply, ...] = field(default_factory=tuple)
 
 
 def write_277(
@@ -522,10 +506,10 @@ def write_277(
     w.add("NM1", "1P", "2", answer.provider_name, "", "", "", "", "XX", answer.provider_npi)
     for number, claim in enumerate(answer.claims, start=4):
         _claim_status(w, number, claim)
-    return _close(w)
+    return w.end_single()
 
 
-def _claim_status(w: SegmentWriter, hl: int, c: ClaimStatus) -> None:
+def _claim_status(w: SegmentWriter, hl: int, c: ClaimStatusReply) -> None:
     w.add("HL", str(hl), "3", "22", "0")
     w.add("NM1", "IL", "1", c.last_name, c.first_name or None, "", "", "", "MI", c.member_id)
     w.add("TRN", "2", c.trace_number)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, Person, X12Error
+from rcm.x12.base import (
+    DEFAULT_DELIMITERS,
+    Delimiters,
+    Person,
+    X12Error,
+    check_genders,
+    check_provider_npi,
+)
 from rcm.x12.claimack277 import (
     ClaimAcknowledgment,
     Flavor,
@@ -24,7 +31,6 @@ from rcm.x12.writer import (
 )
 
 VERSION = "005010X212"
-GENDERS = frozenset({"F", "M", "U"})
 _X212 = Flavor(VERSION, "277 claim status", frozenset({"22", "23"}))
 
 
@@ -73,7 +79,7 @@ class StatusRequest:
 
 
 @dataclass
-class ClaimStatus(ClaimAcknowledgment):
+class ClaimStatusAnswer(ClaimAcknowledgment):
     """One claim of a 277: the first STC is the current status."""
 
     @property
@@ -117,17 +123,17 @@ class ClaimStatus(ClaimAcknowledgment):
         return self.category.startswith("F")
 
 
-def parse_277(data: bytes | str) -> list[ClaimStatus]:
+def parse_277(data: bytes | str) -> list[ClaimStatusAnswer]:
     """Every claim status in the 277 (X212) transactions of the data."""
-    claims: list[ClaimStatus] = []
-    for walker in walk_277(data, _X212, ClaimStatus):
-        claims.extend(c for c in walker.claims if isinstance(c, ClaimStatus))
+    claims: list[ClaimStatusAnswer] = []
+    for walker in walk_277(data, _X212, ClaimStatusAnswer):
+        claims.extend(c for c in walker.claims if isinstance(c, ClaimStatusAnswer))
     return claims
 
 
 def parse_277_levels(data: bytes | str) -> list[LevelStatus]:
     """Statuses given to the information receiver or a provider rather than to a claim."""
-    return [s for w in walk_277(data, _X212, ClaimStatus) for s in w.levels]
+    return [s for w in walk_277(data, _X212, ClaimStatusAnswer) for s in w.levels]
 
 
 def write_276(request: StatusRequest, delimiters: Delimiters = DEFAULT_DELIMITERS) -> str:
@@ -135,9 +141,7 @@ def write_276(request: StatusRequest, delimiters: Delimiters = DEFAULT_DELIMITER
     _check(request)
     group = dataclasses.replace(request.group, functional_id="HR", version=VERSION)
     w = SegmentWriter(delimiters)
-    w.begin_interchange(request.interchange)
-    w.begin_group(group)
-    w.begin_transaction("276", request.transaction_control_number, VERSION)
+    w.begin_single(request.interchange, group, "276", request.transaction_control_number, VERSION)
     when = request.created
     w.add("BHT", "0010", "13", request.reference, format_date(when), when.strftime("%H%M"))
     w.add("HL", "1", "", "20", "1")
@@ -159,10 +163,7 @@ def write_276(request: StatusRequest, delimiters: Delimiters = DEFAULT_DELIMITER
         w.add("NM1", "QC", "1", patient.last_name, patient.first_name)
     for claim in request.claims:
         _claim(w, claim)
-    w.end_transaction()
-    w.end_group()
-    w.end_interchange()
-    return w.text()
+    return w.end_single()
 
 
 def _check(request: StatusRequest) -> None:
@@ -170,12 +171,8 @@ def _check(request: StatusRequest) -> None:
         raise X12Error("a 276 needs at least one claim", segment_id="TRN")
     if not request.subscriber.member_id:
         raise X12Error("the subscriber needs a member id", segment_id="NM1")
-    npi = request.provider.npi
-    if len(npi) != 10 or not npi.isdigit():
-        raise X12Error(f"provider NPI {npi!r} is not 10 digits", segment_id="NM1")
-    for person in (request.subscriber, request.patient):
-        if person is not None and person.gender and person.gender not in GENDERS:
-            raise X12Error(f"gender {person.gender!r} is not F, M or U", segment_id="DMG")
+    check_provider_npi(request.provider.npi)
+    check_genders((request.subscriber, request.patient))
     for claim in request.claims:
         if not claim.control_number:
             raise X12Error("claim control number is empty", segment_id="TRN")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -185,6 +185,41 @@ class SegmentWriter:
     def end_interchange(self) -> None:
         """Write IEA with the number of functional groups in the interchange."""
         self.add("IEA", str(self._groups_in_interchange), self._isa_control)
+
+    def begin_single(
+        self,
+        interchange: InterchangeHeader,
+        group: FunctionalGroup,
+        set_id: str,
+        control_number: int,
+        version: str,
+    ) -> None:
+        """ISA, GS and ST of an interchange that holds one group of one transaction."""
+        self.begin_interchange(interchange)
+        self.begin_group(group)
+        self.begin_transaction(set_id, control_number, version)
+
+    def end_single(self) -> str:
+        """SE, GE and IEA closing what `begin_single` opened; then the whole text."""
+        self.end_transaction()
+        self.end_group()
+        self.end_interchange()
+        return self.text()
+
+    # Segments more than one transaction writes -----------------------------------------------
+
+    def add_adjustments(self, adjustments: Iterable[tuple[str, str, Decimal]]) -> None:
+        """CAS segments from (group, reason, amount): one per group code, in the order first
+        seen, up to six reason/amount pairs each (more start another CAS of that group)."""
+        groups: dict[str, list[tuple[str, Decimal]]] = {}
+        for group, reason, amount in adjustments:
+            groups.setdefault(group, []).append((reason, amount))
+        for group, items in groups.items():
+            for start in range(0, len(items), 6):
+                elements: list[str] = []
+                for reason, amount in items[start : start + 6]:
+                    elements += [reason, format_amount(amount), ""]
+                self.add("CAS", group, *elements)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from rcm.x12.responses import (
     Ack999,
     Benefit,
     ClaimAck,
-    ClaimStatus,
+    ClaimStatusReply,
     EligibilityAnswer,
     RemitAdjustment,
     RemitClaim,
@@ -182,7 +182,7 @@ def test_271_found_and_not_found():
 
 
 def test_277_status():
-    status = ClaimStatus(
+    status = ClaimStatusReply(
         "MEM1", "DOE", "JANE", "T1", "F1", "65", DOS, Decimal("125"), Decimal("60"), "C1",
         "SBX1", DOS, "SBX0001", DOS, DOS,
     )  # fmt: skip

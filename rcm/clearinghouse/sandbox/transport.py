@@ -30,7 +30,7 @@ from rcm.x12.responses import (
     Ack277CA,
     Ack999,
     Benefit,
-    ClaimStatus,
+    ClaimStatusReply,
     EligibilityAnswer,
     Remittance835,
     ResponseHeader,
@@ -404,11 +404,11 @@ def _find_claim(query: dict[str, str], ledger: Ledger) -> dict[str, Any] | None:
     return matches[-1] if matches else None
 
 
-def _status(query: dict[str, str], ledger: Ledger, now: datetime) -> ClaimStatus:
+def _status(query: dict[str, str], ledger: Ledger, now: datetime) -> ClaimStatusReply:
     record = _find_claim(query, ledger)
     base = (query.get("member_id", ""), query.get("last_name", ""), query.get("first_name", ""))
     if record is None:
-        return ClaimStatus(*base, query.get("trace", ""), *rules.NOT_FOUND, now.date())
+        return ClaimStatusReply(*base, query.get("trace", ""), *rules.NOT_FOUND, now.date())
     remit_at = datetime.fromisoformat(record["remit_at"])
     paid = Decimal(record["paid"])
     if record.get("voided"):
@@ -418,7 +418,7 @@ def _status(query: dict[str, str], ledger: Ledger, now: datetime) -> ClaimStatus
     else:
         category, code = rules.PAID if paid > 0 else rules.DENIED
     finalized = category.startswith("F")
-    return ClaimStatus(
+    return ClaimStatusReply(
         *base, query.get("trace", ""), category, code, now.date(), Decimal(record["charge"]),
         paid if finalized else None, record["control_number"], record["payer_claim_number"],
         remit_at.date() if finalized else None,

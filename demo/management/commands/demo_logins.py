@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from denials.demo.loader import logins_table
+from demo.loader import logins_table
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import random
 import string
 from dataclasses import dataclass, field
 
-from denials.demo.catalog import (
+from demo.catalog import (
     FEMALE_NAMES,
     MALE_NAMES,
     MIDDLE_INITIALS,

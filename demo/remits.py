@@ -17,9 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from claims.models import Claim, ClaimLine, ClaimStatus
-from denials.demo.billing import ClaimPlan, Denial
-from denials.demo.catalog import PayerSpec
-from denials.demo.visits import OFFICE_VISITS
+from demo.billing import ClaimPlan, Denial
+from demo.catalog import PayerSpec
+from demo.visits import OFFICE_VISITS
 from denials.models import Adjustment, ClaimPayment, LinePayment, ProviderAdjustment, Remittance
 
 S = ClaimStatus

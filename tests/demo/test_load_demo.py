@@ -16,7 +16,7 @@ from django.db.models import Sum
 
 from claims.models import Claim, ClaimEvent, ClaimLine
 from claims.state import ClaimStatus, can_transition
-from denials.demo.catalog import DEMO_PASSWORD, PRACTICES
+from demo.catalog import DEMO_PASSWORD, PRACTICES
 from denials.models import Adjustment, ClaimPayment, Remittance
 from patients.models import Coverage, Encounter, EncounterStatus, Patient
 from rcm.audit.models import AuditEvent

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from denials.demo.loader import DemoConflict, demo_load, logins_table
+from demo.loader import DemoConflict, demo_load, logins_table
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from coding.models import EncounterDiagnosis, ProcedureLine
-from denials.demo.catalog import PracticeSpec
-from denials.demo.people import Person, age_on
-from denials.demo.scenarios import Scenario, note_render, scenario_pick
+from demo.catalog import PracticeSpec
+from demo.people import Person, age_on
+from demo.scenarios import Scenario, note_render, scenario_pick
 from patients.models import Coverage, Encounter, EncounterStatus, PlaceOfService
 from rcm.practice.models import Provider, User
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from claims.models import Claim, ClaimEvent
+from claims.models import Claim, ClaimEvent, ClaimStatus
 from claims.services import claim_create_from_encounter, claim_mark_ready
-from claims.state import ClaimStatus, claim_transition
-from denials.demo.catalog import PayerSpec
-from denials.demo.visits import Visit
+from claims.state import claim_transition
+from demo.catalog import PayerSpec
+from demo.visits import Visit
 from rcm.practice.models import User
 
 S = ClaimStatus

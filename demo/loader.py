@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from claims.models import Claim
-from denials.demo.billing import claims_walk, plans_build, timelines_backdate
-from denials.demo.catalog import (
+from demo.billing import claims_walk, plans_build, timelines_backdate
+from demo.catalog import (
     DEMO_PASSWORD,
     LOGINS,
     PAYERS,
@@ -27,9 +27,9 @@ from denials.demo.catalog import (
     PracticeSpec,
     npi_from,
 )
-from denials.demo.people import CoverageContext, Person, people_build, people_save
-from denials.demo.remits import postings_build, remittances_save
-from denials.demo.visits import Visit, VisitContext, visits_build, visits_save
+from demo.people import CoverageContext, Person, people_build, people_save
+from demo.remits import postings_build, remittances_save
+from demo.visits import Visit, VisitContext, visits_build, visits_save
 from denials.models import Remittance
 from patients.models import Encounter, Patient
 from rcm.audit.context import audit_context
