@@ -478,7 +478,7 @@ class ClaimStatusReply:
 
 
 @dataclass(frozen=True)
-class StatusAnswer:
+class StatusReply:
     """A 277 answering one 276: the payer, the provider and one entry per claim asked about."""
 
     reference: str
@@ -492,7 +492,7 @@ class StatusAnswer:
 
 
 def write_277(
-    header: ResponseHeader, answer: StatusAnswer, delimiters: Delimiters = DEFAULT_DELIMITERS
+    header: ResponseHeader, answer: StatusReply, delimiters: Delimiters = DEFAULT_DELIMITERS
 ) -> str:
     """A 277 (005010X212) with one STC per claim asked about."""
     w = _open(header, "HN", "277", VERSION_277, delimiters)

@@ -22,7 +22,7 @@ from rcm.x12.responses import (
     Remittance835,
     ResponseHeader,
     SegmentError,
-    StatusAnswer,
+    StatusReply,
     TransactionAck,
     write_271,
     write_277,
@@ -186,7 +186,7 @@ def test_277_status():
         "MEM1", "DOE", "JANE", "T1", "F1", "65", DOS, Decimal("125"), Decimal("60"), "C1",
         "SBX1", DOS, "SBX0001", DOS, DOS,
     )  # fmt: skip
-    answer = StatusAnswer(
+    answer = StatusReply(
         "R1", "SANDBOX PAYER", "SBX01", "CLINIC", "CLINIC01", "TEST CLINIC", "1234567893",
         (status,),
     )  # fmt: skip

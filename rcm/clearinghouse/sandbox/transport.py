@@ -35,7 +35,7 @@ from rcm.x12.responses import (
     Remittance835,
     ResponseHeader,
     SegmentError,
-    StatusAnswer,
+    StatusReply,
     TransactionAck,
     write_271,
     write_277,
@@ -238,7 +238,7 @@ class SandboxTransport:
         with self._ledger() as ledger:
             statuses = tuple(_status(q, ledger, now) for q in ask.claims)
             header = self._header(ledger, interchange.receiver_id, interchange.sender_id)
-        answer = StatusAnswer(
+        answer = StatusReply(
             f"SBX{header.control_number:09d}", ask.payer_name, ask.payer_id, ask.receiver_name,
             ask.receiver_id, ask.provider_name, ask.provider_npi, statuses,
         )  # fmt: skip
