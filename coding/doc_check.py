@@ -9,7 +9,8 @@ from datetime import date
 
 from coding.models import CodeSystem
 from coding.selectors import release_in_force
-from coding.suggest import EPISODE_LATER, SEQUELA, description_index
+from coding.suggest.concepts import EPISODE_LATER, SEQUELA
+from coding.suggest.descriptions import description_index
 
 
 @dataclass(frozen=True)
