@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from coding.codesets.selectors import release_in_force
 from coding.models import CodeSystem
-from coding.selectors import release_in_force
 from coding.suggest.candidates import concept_candidates
 from coding.suggest.clauses import clauses_in
 from coding.suggest.descriptions import description_candidates, description_index

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coding.codesets.cli import iso_date
 from coding.models import CodeSetRelease
-from coding.search import (
+from coding.search.engine import (
     SEARCHABLE_SYSTEMS,
     UnknownCodeSystem,
     code_search,

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from coding.models import EncounterDiagnosis, ProcedureLine
-from coding.services import (
+from coding.encounter.services import (
     ProcedureLineInput,
     encounter_coding_complete,
     encounter_coding_save,
 )
+from coding.models import EncounterDiagnosis, ProcedureLine
 from patients.models import EncounterStatus
 from rcm.practice.services import fee_schedule_set
 from tests.factories import (

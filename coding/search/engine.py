@@ -15,14 +15,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Length
 from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 
-from coding.abbreviations import (
-    ABBREVIATIONS,
-    COMMON_CODES,
-    EXTENSION_WORDS,
-    GENERIC_WORDS,
-    JOINABLE,
-    STOP_WORDS,
-)
+from coding.codesets.selectors import release_in_force
 from coding.models import (
     Code,
     CodeSearchTerm,
@@ -31,7 +24,14 @@ from coding.models import (
     CodeSystem,
     SearchTermKind,
 )
-from coding.selectors import release_in_force
+from coding.search.abbreviations import (
+    ABBREVIATIONS,
+    COMMON_CODES,
+    EXTENSION_WORDS,
+    GENERIC_WORDS,
+    JOINABLE,
+    STOP_WORDS,
+)
 
 SYSTEM_NAMES: dict[str, str] = {
     "icd10": CodeSystem.ICD10CM,

@@ -7,10 +7,10 @@ import json
 import pytest
 from django.core.management import CommandError
 
+from coding.codesets.selectors import release_in_force
 from coding.models import CodeSearchTerm, CodeSystem
-from coding.selectors import release_in_force
 from tests.coding.conftest import run
-from tests.coding.test_search import _icd10cm_search_index  # noqa: F401  (session fixture)
+from tests.coding.search.test_search import _icd10cm_search_index  # noqa: F401  (session fixture)
 
 
 @pytest.fixture

@@ -7,21 +7,22 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from rest_framework.test import APIClient
 
+from coding.codesets.selectors import release_in_force
 from coding.models import CodeSearchTerm, CodeSystem
-from coding.search import (
+from coding.search import urls as search_urls
+from coding.search.engine import (
     code_search,
     code_search_index_ensure,
     code_search_index_rebuild,
     edit_distance,
     query_tokens,
 )
-from coding.selectors import release_in_force
 from tests.coding.conftest import _packaged_icd10cm_release, run
 
-# Routes for these tests only: the project's URLconf includes the same two modules.
+# Routes for these tests only: the project's URLconf includes the same patterns.
 urlpatterns = [
-    path("api/", include("coding.api_search")),
-    path("coding/", include("coding.search_views")),
+    path("api/", include(search_urls.api_urlpatterns)),
+    path("", include("coding.search.urls")),
     path("login/", LoginView.as_view(), name="login"),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coding.doc_check import DocWarning, documentation_warnings
+from coding.encounter.doc_check import DocWarning, documentation_warnings
 
 
 @pytest.fixture

@@ -69,3 +69,22 @@ def code_seventh_characters(*, code: Code) -> dict[str, str]:
         if seventh:
             return dict(seventh)
     return {}
+
+
+TABULAR_NOTE_LABELS = (
+    ("excludes1", "Excludes1 (never together)"),
+    ("excludes2", "Excludes2 (not included here)"),
+    ("code_first", "Code first"),
+    ("use_additional_code", "Use additional code"),
+    ("code_also", "Code also"),
+)
+
+
+def code_tabular_notes(*, code: Code) -> list[tuple[str, str, list[str]]]:
+    """The tabular notes that apply to `code`: (label, the code holding it, its text), own first."""
+    notes: list[tuple[str, str, list[str]]] = []
+    for holder in [code, *code_ancestors(code=code)]:
+        for key, label in TABULAR_NOTE_LABELS:
+            if holder.notes.get(key):
+                notes.append((label, holder.code, list(holder.notes[key])))
+    return notes

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from coding.encounter.completeness import coding_completeness_errors
 from coding.models import EncounterDiagnosis, ProcedureLine
 from patients.models import Encounter, EncounterStatus
 from patients.services import coverage_primary_on
@@ -178,28 +179,6 @@ def encounter_coding_save(
         locked.save(update_fields=["status", "assigned_coder", "updated_at"])
     encounter.status, encounter.assigned_coder = locked.status, locked.assigned_coder
     return encounter
-
-
-def coding_completeness_errors(*, encounter: Encounter) -> list[str]:
-    """What stops this encounter's coding from being complete, in words; empty when complete."""
-    positions = set(encounter.diagnoses.values_list("position", flat=True))
-    lines = list(encounter.procedure_lines.order_by("position"))
-    errors = []
-    if not positions:
-        errors.append("Add at least one diagnosis.")
-    if not lines:
-        errors.append("Add at least one procedure line.")
-    for line in lines:
-        if not line.diagnosis_pointers:
-            errors.append(f"Line {line.position} ({line.code}): point it at a diagnosis.")
-        missing = [p for p in line.diagnosis_pointers if p not in positions]
-        if missing:
-            listed = ", ".join(str(p) for p in missing)
-            errors.append(
-                f"Line {line.position} ({line.code}): diagnosis pointer {listed} points at no "
-                f"diagnosis (the encounter has {len(positions)})."
-            )
-    return errors
 
 
 def encounter_coding_complete(*, encounter: Encounter, user: User | None) -> Encounter:

@@ -10,12 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
-from coding.worklist import (
-    WorklistFilter,
-    encounter_assign,
-    encounter_next_for,
-    worklist_encounters,
-)
+from coding.worklist.selectors import WorklistFilter, worklist_encounters
+from coding.worklist.services import encounter_assign, encounter_next_for
 from patients.models import EncounterStatus
 from rcm.practice.models import Role
 from tests.factories import (

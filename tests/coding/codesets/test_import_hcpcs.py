@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management.base import CommandError
 
+from coding.codesets.selectors import code_get
 from coding.models import CodeSetRelease
-from coding.selectors import code_get
 from tests.coding.conftest import FIXTURES, run
 
 SAMPLE = FIXTURES / "HCPC2026_APR_ANWEB_sample.txt"

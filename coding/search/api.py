@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -10,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.search import MAX_LIMIT, SYSTEM_NAMES, code_search, system_from_name
+from coding.search.engine import MAX_LIMIT, SYSTEM_NAMES, code_search, system_from_name
 
 
 class CodeSearchInput(serializers.Serializer):
@@ -51,6 +50,3 @@ class CodeSearchApi(APIView):
             on=given.validated_data.get("date"),
         )
         return Response(CodeSearchOutput(found, many=True).data)
-
-
-urlpatterns = [path("codes/search/", CodeSearchApi.as_view(), name="api-code-search")]

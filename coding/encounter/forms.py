@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import QueryDict
 
-from coding.services import ProcedureLineInput
+from coding.encounter.services import ProcedureLineInput
+from coding.models import ProcedureLine
 
 MAX_DIAGNOSES = 12
 MAX_LINES = 50
@@ -92,4 +93,21 @@ def coding_input_from(data: QueryDict) -> CodingInput:
         if line is not None:
             result.rows.append(row)
             result.lines.append(line)
+    return result
+
+
+def coding_input_saved(*, diagnoses: list[str], lines: list[ProcedureLine]) -> CodingInput:
+    """The form as the saved coding fills it: four modifier and four pointer boxes a line."""
+    result = CodingInput()
+    result.diagnoses = diagnoses
+    for line in lines:
+        result.rows.append(
+            {
+                "code": line.code,
+                "modifiers": [*line.modifiers, "", "", "", ""][:MODIFIER_SLOTS],
+                "units": f"{line.units.normalize():f}",
+                "pointers": [*map(str, line.diagnosis_pointers), "", "", "", ""][:POINTER_SLOTS],
+                "charge": f"{line.charge:.2f}",
+            }
+        )
     return result

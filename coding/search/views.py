@@ -1,14 +1,20 @@
-"""The htmx typeahead: an HTML fragment of codes matching what the coder has typed so far."""
+"""Code look-ups for the coding form (htmx fragments): the typeahead, and a code's tabular notes."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 
-from coding.search import CodeSearchResult, UnknownCodeSystem, code_search, system_from_name
+from coding.codesets.selectors import code_get, code_seventh_characters, code_tabular_notes
+from coding.models import CodeSystem
+from coding.search.engine import CodeSearchResult, UnknownCodeSystem, code_search, system_from_name
+from rcm.practice.models import Role
+from rcm.practice.permissions import CODING, AuthenticatedRequest, role_required
 
 FRAGMENT_LIMIT = 15
 
@@ -45,4 +51,22 @@ def code_search_fragment(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_fragment(code_search(query=query, system=system, limit=FRAGMENT_LIMIT)))
 
 
-urlpatterns = [path("codes/search/", code_search_fragment, name="code-search-fragment")]
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@require_GET
+@role_required(*CODING, Role.BILLER)
+def code_notes_fragment(request: AuthenticatedRequest) -> HttpResponse:
+    """A chosen diagnosis code's tabular notes (its own and its ancestors'), for the form."""
+    day = _date(request.GET.get("date"))
+    code = code_get(system=CodeSystem.ICD10CM, code=request.GET.get("code", ""), on=day)
+    context = {
+        "code": code,
+        "notes": code_tabular_notes(code=code) if code is not None else [],
+        "seventh": code_seventh_characters(code=code) if code is not None else {},
+    }
+    return render(request, "coding/_code_notes.html", context)

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from coding.codesets.selectors import release_in_force
 from coding.models import CodeSystem
-from coding.selectors import release_in_force
 from coding.suggest.concepts import EPISODE_LATER, SEQUELA
 from coding.suggest.descriptions import description_index
 

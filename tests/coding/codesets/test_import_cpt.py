@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management.base import CommandError
 
+from coding.codesets.selectors import code_description
 from coding.models import CodeSetRelease
-from coding.selectors import code_description
 from tests.coding.conftest import FIXTURES, run
 
 SAMPLE = FIXTURES / "cpt_licensed_sample.csv"

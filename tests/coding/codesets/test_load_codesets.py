@@ -10,8 +10,8 @@ from django.db import DataError
 
 from coding.codesets.loader import BATCH_SIZE, codeset_release_load
 from coding.codesets.records import CodeRecord, ReleaseSpec
+from coding.codesets.selectors import code_get, code_seventh_characters
 from coding.models import Code, CodeSetRelease, CodeSystem
-from coding.selectors import code_get, code_seventh_characters
 from tests.coding.conftest import FIXTURES, run
 
 

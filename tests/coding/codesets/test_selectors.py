@@ -8,7 +8,7 @@ import pytest
 
 from coding.codesets.loader import codeset_release_load
 from coding.codesets.records import CodeRecord, ReleaseSpec
-from coding.selectors import (
+from coding.codesets.selectors import (
     code_ancestors,
     code_description,
     code_get,
