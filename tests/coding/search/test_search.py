@@ -10,13 +10,8 @@ from rest_framework.test import APIClient
 from coding.codesets.selectors import release_in_force
 from coding.models import CodeSearchTerm, CodeSystem
 from coding.search import urls as search_urls
-from coding.search.engine import (
-    code_search,
-    code_search_index_ensure,
-    code_search_index_rebuild,
-    edit_distance,
-    query_tokens,
-)
+from coding.search.engine import code_search, edit_distance, query_tokens
+from coding.search.index import code_search_index_ensure, code_search_index_rebuild
 from tests.coding.conftest import _packaged_icd10cm_release, run
 
 # Routes for these tests only: the project's URLconf includes the same patterns.
