@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET
 from coding.codesets.selectors import code_get, code_seventh_characters, code_tabular_notes
 from coding.models import CodeSystem
 from coding.search.engine import CodeSearchResult, UnknownCodeSystem, code_search, system_from_name
-from rcm.practice.models import Role
-from rcm.practice.permissions import CODING, AuthenticatedRequest, role_required
+from rcm.practice.permissions import BILLING, CODING, AuthenticatedRequest, role_required
 
 FRAGMENT_LIMIT = 15
 
@@ -59,7 +58,7 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 @require_GET
-@role_required(*CODING, Role.BILLER)
+@role_required(*CODING, *BILLING)
 def code_notes_fragment(request: AuthenticatedRequest) -> HttpResponse:
     """A chosen diagnosis code's tabular notes (its own and its ancestors'), for the form."""
     day = _date(request.GET.get("date"))
