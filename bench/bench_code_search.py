@@ -1,4 +1,4 @@
-"""Time code search (coding.search.code_search) over the full ICD-10-CM on coder queries."""
+"""Time code search (coding.search.engine.code_search) over the full ICD-10-CM on coder queries."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ import django
 
 django.setup()
 
+from coding.codesets.selectors import release_in_force  # noqa: E402
 from coding.models import CodeSystem  # noqa: E402
-from coding.search import code_search, code_search_index_ensure  # noqa: E402
-from coding.selectors import release_in_force  # noqa: E402
+from coding.search.engine import code_search  # noqa: E402
+from coding.search.index import code_search_index_ensure  # noqa: E402
 
 TARGET_P95_MS = 30.0
 

@@ -1,20 +1,15 @@
-"""Coder pages, under /coding/ (the coder's home page is /coding/ itself, in the web shell)."""
+"""Coding's URLs: pages (`urlpatterns`, full paths) and API (`api_urlpatterns`, under api/)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from coding import views
+from coding.search import urls as search
 
-urlpatterns = [
-    path("worklist/", views.worklist, name="coding-worklist"),
-    path("worklist/next/", views.worklist_next, name="coding-next"),
-    path("encounters/<int:pk>/", views.coding_encounter, name="coding-encounter"),
-    path("encounters/<int:pk>/assign/", views.worklist_assign, name="coding-assign"),
-    path("encounters/<int:pk>/edits/", views.coding_edits_fragment, name="coding-edits"),
-    path(
-        "encounters/<int:pk>/suggestions/",
-        views.suggestions_fragment,
-        name="coding-suggestions",
-    ),
-    path("code-notes/", views.code_notes_fragment, name="coding-code-notes"),
-    path("", include("coding.search_views")),
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("coding.home.urls")),
+    path("", include("coding.worklist.urls")),
+    path("", include("coding.encounter.urls")),
+    path("", include("coding.search.urls")),
+]
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include(search.api_urlpatterns)),
 ]

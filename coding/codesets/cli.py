@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.codesets.loader import codeset_release_load
 from coding.codesets.records import CodeRecord, CodeSetError, ReleaseSpec
-from coding.selectors import release_get
+from coding.codesets.selectors import release_get
 
 
 def iso_date(value: str) -> date:

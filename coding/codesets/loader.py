@@ -13,8 +13,8 @@ from coding.codesets.records import (
     CodeSetError,
     ReleaseSpec,
 )
+from coding.codesets.selectors import release_get
 from coding.models import Code, CodeSetRelease, CodeSystem
-from coding.selectors import release_get
 
 BATCH_SIZE = 5000
 CODE_LENGTH = 10

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
+from typing import Protocol
 
 from coding.codesets.records import compact_code
 from coding.edits import diagnoses as diagnosis_rules
@@ -15,7 +17,10 @@ from coding.edits.ncci import mue_edits, ptp_edits
 from coding.edits.procedures import modifier_25_edits, pointer_edits
 from patients.models import Encounter
 
-__all__ = ["ERROR", "INFO", "WARNING", "Edit", "LineInput", "encounter_edits", "run_edits"]
+__all__ = [
+    "ERROR", "INFO", "WARNING", "CodedLine", "Edit", "LineInput",
+    "coding_edits", "encounter_edits", "run_edits",
+]  # fmt: skip
 
 
 def _line_cleaned(line: LineInput) -> LineInput:
@@ -61,14 +66,29 @@ def run_edits(
     ]
 
 
-def encounter_edits(*, encounter: Encounter) -> list[Edit]:
-    """The edits on an encounter's saved coding, for its patient and date of service."""
+class CodedLine(Protocol):
+    """A procedure line as saved (ProcedureLine) or as typed (ProcedureLineInput)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def modifiers(self) -> Sequence[str]: ...
+    @property
+    def units(self) -> Decimal: ...
+    @property
+    def diagnosis_pointers(self) -> Sequence[int]: ...
+
+
+def coding_edits(
+    *, encounter: Encounter, diagnoses: Sequence[str], lines: Sequence[CodedLine]
+) -> list[Edit]:
+    """The edits on this coding (saved, or as the form holds it) for the encounter's patient."""
     patient = encounter.patient
     return run_edits(
         date_of_service=encounter.date_of_service,
         sex=patient.sex,
         date_of_birth=patient.date_of_birth,
-        diagnoses=list(encounter.diagnoses.order_by("position").values_list("code", flat=True)),
+        diagnoses=diagnoses,
         lines=[
             LineInput(
                 code=line.code,
@@ -76,6 +96,15 @@ def encounter_edits(*, encounter: Encounter) -> list[Edit]:
                 units=line.units,
                 pointers=tuple(line.diagnosis_pointers),
             )
-            for line in encounter.procedure_lines.order_by("position")
+            for line in lines
         ],
+    )
+
+
+def encounter_edits(*, encounter: Encounter) -> list[Edit]:
+    """The edits on an encounter's saved coding, for its patient and date of service."""
+    return coding_edits(
+        encounter=encounter,
+        diagnoses=list(encounter.diagnoses.order_by("position").values_list("code", flat=True)),
+        lines=list(encounter.procedure_lines.order_by("position")),
     )

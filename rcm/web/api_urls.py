@@ -18,7 +18,6 @@ urlpatterns = [
     path("", include("patients.api_registration")),
     path("", include("patients.api_coverage")),
     path("", include("patients.api_visits")),
-    path("", include("coding.api_search")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -19,7 +19,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("front-desk/", views.home_front_desk, name="home-front-desk"),
-    path("coding/", views.home_coder, name="home-coder"),
     path("patients/<int:pk>/", views.patient_chart_view, name="patient-detail"),
     path("scope/", views.practice_scope_set, name="practice-scope"),
     path("health/", views.health, name="health"),

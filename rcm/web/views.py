@@ -20,11 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.selectors import claim_list
 from patients.chart import coverage_chart_context, visit_chart_context
-from patients.models import EncounterStatus, Patient
+from patients.models import Patient
 from patients.selectors import (
     coverage_list_for_patient,
-    encounter_list,
-    encounters_awaiting_coding,
     encounters_upcoming,
     patient_chart,
     patient_list,
@@ -61,20 +59,6 @@ def home_front_desk(request: AuthenticatedRequest) -> HttpResponse:
         "upcoming": upcoming[:15],
     }
     return render(request, "web/home_front_desk.html", context)
-
-
-@role_required(Role.CODER, Role.ADMINISTRATOR)
-def home_coder(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    waiting = encounters_awaiting_coding(user=user)
-    coded = encounter_list(user=user, statuses=[EncounterStatus.CODED])
-    context = {
-        "waiting_count": waiting.filter(status=EncounterStatus.AWAITING_CODING).count(),
-        "in_progress_count": waiting.filter(status=EncounterStatus.CODING_IN_PROGRESS).count(),
-        "coded_count": coded.count(),
-        "oldest": waiting[:15],
-    }
-    return render(request, "web/home_coder.html", context)
 
 
 @require_GET

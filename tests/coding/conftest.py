@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from coding.codesets.selectors import release_get
 from coding.codesets.shipped import shipped_sources
 from coding.models import CodeSetRelease, CodeSystem
-from coding.selectors import release_get
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

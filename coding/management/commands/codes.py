@@ -12,13 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coding.codesets.cli import iso_date
 from coding.models import CodeSetRelease
-from coding.search import (
+from coding.search.engine import UnknownCodeSystem, code_search, system_from_name
+from coding.search.index import (
     SEARCHABLE_SYSTEMS,
-    UnknownCodeSystem,
-    code_search,
     code_search_index_ensure,
     code_search_index_rebuild,
-    system_from_name,
 )
 
 

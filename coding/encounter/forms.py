@@ -1,0 +1,113 @@
+"""Reading the coding form: ordered diagnoses and procedure lines, with what is wrong in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.http import QueryDict
+
+from coding.encounter.services import ProcedureLineInput
+from coding.models import ProcedureLine
+
+MAX_DIAGNOSES = 12
+MAX_LINES = 50
+MODIFIER_SLOTS = 4
+POINTER_SLOTS = 4
+
+
+@dataclass
+class CodingInput:
+    """What the coder typed, as the service wants it, plus the problems found while reading."""
+
+    diagnoses: list[str] = field(default_factory=list)
+    lines: list[ProcedureLineInput] = field(default_factory=list)
+    rows: list[dict[str, object]] = field(default_factory=list)  # to re-render the form as typed
+    errors: list[str] = field(default_factory=list)
+
+
+def _decimal(text: str, what: str, errors: list[str]) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().replace("$", "").replace(",", ""))
+    except InvalidOperation:
+        errors.append(f"{what}: '{text}' is not a number.")
+        return None
+    if value < 0:
+        errors.append(f"{what} can't be negative.")
+        return None
+    return value
+
+
+def _pointers(values: list[str], where: str, errors: list[str]) -> tuple[int, ...]:
+    pointers = []
+    for text in (v.strip() for v in values):
+        if not text:
+            continue
+        if not text.isdigit() or not 1 <= int(text) <= MAX_DIAGNOSES:
+            errors.append(f"{where}: a diagnosis pointer is a number from 1 to {MAX_DIAGNOSES}.")
+            continue
+        pointers.append(int(text))
+    return tuple(pointers)
+
+
+def _line(
+    data: QueryDict, index: int, errors: list[str]
+) -> tuple[dict[str, object], ProcedureLineInput | None]:
+    prefix = f"line-{index}-"
+    code = data.get(prefix + "code", "").strip().upper()
+    modifiers = [data.get(f"{prefix}mod{n}", "").strip().upper() for n in range(1, 5)]
+    pointer_texts = [data.get(f"{prefix}ptr{n}", "") for n in range(1, 5)]
+    row: dict[str, object] = {
+        "code": code,
+        "modifiers": modifiers,
+        "units": data.get(prefix + "units", "1"),
+        "pointers": pointer_texts,
+        "charge": data.get(prefix + "charge", ""),
+    }
+    if not code:
+        return row, None
+    where = f"Line {index} ({code})"
+    units = _decimal(str(row["units"]), f"{where} units", errors) or Decimal(1)
+    charge = _decimal(str(row["charge"]), f"{where} charge", errors)
+    pointers = _pointers(pointer_texts, where, errors)
+    return row, ProcedureLineInput(
+        code=code,
+        modifiers=tuple(m for m in modifiers if m),
+        units=units,
+        diagnosis_pointers=pointers,
+        charge=charge,
+    )
+
+
+def coding_input_from(data: QueryDict) -> CodingInput:
+    """Read the posted form: `dx` repeated in order, and `line-N-…` fields for each line."""
+    result = CodingInput()
+    result.diagnoses = [c.strip().upper() for c in data.getlist("dx") if c.strip()]
+    if len(result.diagnoses) > MAX_DIAGNOSES:
+        result.errors.append(f"A claim carries at most {MAX_DIAGNOSES} diagnoses.")
+    count = min(int(data.get("line-count", "0") or 0), MAX_LINES)
+    for index in range(1, count + 1):
+        row, line = _line(data, index, result.errors)
+        if line is not None:
+            result.rows.append(row)
+            result.lines.append(line)
+    return result
+
+
+def coding_input_saved(*, diagnoses: list[str], lines: list[ProcedureLine]) -> CodingInput:
+    """The form as the saved coding fills it: four modifier and four pointer boxes a line."""
+    result = CodingInput()
+    result.diagnoses = diagnoses
+    for line in lines:
+        result.rows.append(
+            {
+                "code": line.code,
+                "modifiers": [*line.modifiers, "", "", "", ""][:MODIFIER_SLOTS],
+                "units": f"{line.units.normalize():f}",
+                "pointers": [*map(str, line.diagnosis_pointers), "", "", "", ""][:POINTER_SLOTS],
+                "charge": f"{line.charge:.2f}",
+            }
+        )
+    return result

@@ -1,0 +1,1 @@
+"""The coder's home page: the day's coding at a glance."""

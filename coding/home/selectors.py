@@ -1,0 +1,39 @@
+"""Reads for the coder's home page: how much coding waits, and the oldest visits waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from patients.models import Encounter, EncounterStatus
+from rcm.practice.selectors import Viewer, practice_ids_for
+
+
+@dataclass(frozen=True)
+class CoderHome:
+    waiting_count: int
+    in_progress_count: int
+    coded_count: int
+    oldest: list[Encounter]
+
+
+HOME_OLDEST = 15
+
+
+def coder_home(*, user: Viewer) -> CoderHome:
+    """The coder's home page: how many visits wait, are in progress or coded, and the oldest."""
+    # Fenced to every practice of the user, as the home page always was (the worklist is fenced
+    # to the practices the user codes for).
+    encounters = Encounter.objects.filter(practice_id__in=practice_ids_for(user=user))
+    counts = encounters.aggregate(
+        waiting=Count("id", filter=Q(status=EncounterStatus.AWAITING_CODING)),
+        in_progress=Count("id", filter=Q(status=EncounterStatus.CODING_IN_PROGRESS)),
+        coded=Count("id", filter=Q(status=EncounterStatus.CODED)),
+    )
+    oldest = (
+        encounters.awaiting_coding()
+        .select_related("patient", "rendering_provider", "practice")
+        .order_by("date_of_service", "id")[:HOME_OLDEST]
+    )
+    return CoderHome(counts["waiting"], counts["in_progress"], counts["coded"], list(oldest))
