@@ -28,7 +28,11 @@ ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", "test-results"))
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: on a loaded 2-core machine an htmx answer can take
+    # longer than Playwright's 5 s default, and a slow answer is not a wrong one.
+    expect.set_options(timeout=10_000)
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make chromium` installs Debian's package")
