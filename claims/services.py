@@ -12,6 +12,7 @@ from claims.state import ClaimStatus, claim_transition
 from coding.models import EncounterDiagnosis, ProcedureLine
 from patients.models import Coverage, Encounter, EncounterStatus
 from patients.services import coverage_primary_on
+from patients.visits.state import encounter_transition
 from rcm.practice.models import User
 
 CONTROL_NUMBER_PREFIX = "C"
@@ -103,8 +104,13 @@ def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> C
             claim=claim, from_status="", to_status=ClaimStatus.DRAFT, user=user,
             note=f"Created from the encounter of {locked.date_of_service:%m/%d/%Y}.",
         )  # fmt: skip
-        locked.status = EncounterStatus.BILLED
-        locked.save(update_fields=["status", "updated_at"])
+        encounter_transition(
+            encounter=locked,
+            to=EncounterStatus.BILLED,
+            user=user,
+            source="claim",
+            note=f"Claim {claim.control_number}.",
+        )
     encounter.status = locked.status
     return claim
 

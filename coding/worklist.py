@@ -10,11 +10,12 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from patients.models import Coverage, Encounter, EncounterStatus
+from patients.visits.state import WAITING_FOR_CODING
 from rcm.practice.models import Membership, Role, User
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 CODING_ROLES = (Role.CODER, Role.ADMINISTRATOR)
-WAITING = (EncounterStatus.AWAITING_CODING, EncounterStatus.CODING_IN_PROGRESS)
+WAITING = WAITING_FOR_CODING
 
 
 @dataclass(frozen=True)

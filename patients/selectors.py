@@ -8,7 +8,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 
-from patients.models import Coverage, Encounter, EncounterStatus, Patient
+from patients.models import Coverage, Encounter, EncounterEvent, EncounterStatus, Patient
 from rcm.audit.services import audit_record_view
 from rcm.practice.models import Practice, Role
 from rcm.practice.selectors import Viewer, practice_ids_for
@@ -192,3 +192,8 @@ def registering_practices(*, user: Viewer) -> list[Practice]:
     """Practices where the user may register and edit patients (front desk or administrator)."""
     ids = practice_ids_for(user=user, roles=[Role.FRONT_DESK, Role.ADMINISTRATOR])
     return list(Practice.objects.filter(pk__in=ids).order_by("name"))
+
+
+def visit_timeline(*, encounter: Encounter) -> QuerySet[EncounterEvent]:
+    """The visit's status changes, oldest first, with who made them."""
+    return encounter.events.select_related("user").order_by("at", "id")

@@ -21,6 +21,11 @@ from patients.models import (
     PlaceOfService,
     Relationship,
 )
+from patients.visits.state import (
+    DETAILS_EDITABLE,
+    encounter_transition,
+    encounter_transition_check,
+)
 from rcm.practice.models import Payer, Practice, Provider, User
 
 PATIENT_FIELDS = frozenset(
@@ -34,9 +39,7 @@ ENCOUNTER_EDITABLE_FIELDS = frozenset(
      "prior_authorization"}
 )  # fmt: skip
 # Encounters whose visit details may still change: once coded, the codes describe this visit.
-ENCOUNTER_EDITABLE_STATUSES = frozenset(
-    {EncounterStatus.SCHEDULED, EncounterStatus.AWAITING_CODING, EncounterStatus.CODING_IN_PROGRESS}
-)
+ENCOUNTER_EDITABLE_STATUSES = DETAILS_EDITABLE
 COVERAGE_DETAIL_FIELDS = frozenset(
     {
         "group_number", "plan_name", "relationship", "subscriber_first_name",
@@ -289,35 +292,23 @@ def encounter_mark_ready_for_coding(*, encounter: Encounter, user: User | None,
     """The visit happened and its note is written: put it on the coders' worklist."""
     with transaction.atomic():
         locked = _locked_encounter(encounter)
-        if locked.status != EncounterStatus.SCHEDULED:
-            raise ValidationError(
-                f"Only a scheduled encounter can be sent to coding; this one is "
-                f"{locked.get_status_display().lower()}."
-            )
+        encounter_transition_check(encounter=locked, to=EncounterStatus.AWAITING_CODING)
         if locked.date_of_service > timezone.localdate():
             raise ValidationError(
                 f"The visit is on {locked.date_of_service:%m/%d/%Y}: it cannot be coded before "
                 "it happens."
             )
-        if clinical_note is not None:
-            locked.clinical_note = clinical_note.strip()
-        if not locked.clinical_note:
+        note = locked.clinical_note if clinical_note is None else clinical_note.strip()
+        if not note:
             raise ValidationError({"clinical_note": "Coders need the clinical note: write it."})
-        locked.status = EncounterStatus.AWAITING_CODING
-        locked.save(update_fields=["clinical_note", "status", "updated_at"])
-    _refresh_from(encounter, locked, ["clinical_note", "status", "updated_at"])
+        encounter_transition(
+            encounter=encounter, to=EncounterStatus.AWAITING_CODING, user=user,
+            fields={"clinical_note": note},
+        )  # fmt: skip
     return encounter
 
 
 def encounter_cancel(*, encounter: Encounter, user: User | None) -> Encounter:
     """Cancel a visit that has not been billed."""
-    with transaction.atomic():
-        locked = _locked_encounter(encounter)
-        if locked.status in (EncounterStatus.BILLED, EncounterStatus.CANCELLED):
-            raise ValidationError(
-                f"This encounter is {locked.get_status_display().lower()}; it cannot be cancelled."
-            )
-        locked.status = EncounterStatus.CANCELLED
-        locked.save(update_fields=["status", "updated_at"])
-    _refresh_from(encounter, locked, ["status", "updated_at"])
+    encounter_transition(encounter=encounter, to=EncounterStatus.CANCELLED, user=user)
     return encounter

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from patients.eligibility import eligibility_check
 from patients.estimate import visit_estimate
 from patients.models import Coverage, EligibilityCheck, Encounter, Patient
+from patients.selectors import visit_timeline
 from patients.services import (
     ENCOUNTER_EDITABLE_STATUSES,
     encounter_create,
@@ -116,6 +117,7 @@ def _detail_context(request: AuthenticatedRequest, encounter: Encounter) -> dict
         "patient": encounter.patient,
         "eligibility": eligibility_for_visit(encounter=encounter),
         "estimate": visit_estimate(encounter=encounter),
+        "events": visit_timeline(encounter=encounter),
         "can_manage": can_manage,
         "can_read_checks": user_has_role(
             user=user, practice_id=encounter.practice_id, roles=CHECK_READER_ROLES

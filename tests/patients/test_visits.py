@@ -313,3 +313,20 @@ def test_a_bad_date_on_check_now_is_a_message_not_a_crash(client, front_desk, co
     assert response.status_code == 302
     assert response.url == reverse("patient-detail", args=[coverage.patient_id])
     assert not EligibilityCheck.objects.exists()
+
+
+def test_the_visit_page_shows_its_timeline(client, front_desk, scheduled):
+    client.force_login(front_desk)
+    client.post(reverse("visit-ready", args=[scheduled.pk]), {"clinical_note": "Seen today."})
+
+    response = client.get(reverse("visit-detail", args=[scheduled.pk]))
+
+    event = response.context["events"].get()
+    assert (event.from_status, event.to_status, event.user) == (
+        EncounterStatus.SCHEDULED,
+        EncounterStatus.AWAITING_CODING,
+        front_desk,
+    )
+    timeline = response.text[response.text.index('data-testid="visit-timeline"') :]
+    assert front_desk.username in timeline
+    assert "Scheduled" in timeline and "Waiting for coding" in timeline
