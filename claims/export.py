@@ -11,8 +11,8 @@ from django.utils import timezone
 from claims.models import Claim
 from claims.state import ClaimStatus
 from claims.x12_mapping import batch_as_x12, claims_for_837
-from patients.clearinghouse import connection_for
 from rcm.files.services import control_number_next
+from rcm.practice.clearinghouse import connection_for
 from rcm.practice.models import ClearinghouseConnection, Practice
 from rcm.x12.claim837 import write_837p
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from patients.clearinghouse import SANDBOX, connection_for, transport_for
 from patients.models import Coverage, EligibilityCheck, Encounter, Relationship
 from rcm.clearinghouse.gateway import TransportError
 from rcm.files.models import Direction, FileKind, StoredFile
 from rcm.files.services import control_number_next, inbound_file_store, stored_file_save
+from rcm.practice.clearinghouse import SANDBOX, connection_for, transport_for
 from rcm.practice.models import User
 from rcm.x12 import eligibility as x12
 from rcm.x12.base import Person, X12Error

@@ -1,14 +1,18 @@
-"""Which clearinghouse transport a practice's claims go through, built from its configuration."""
+"""Which clearinghouse transport a practice's files go through, built from its connection."""
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from rcm.clearinghouse.gateway import Transport, TransportError, get_transport
 from rcm.practice.models import ClearinghouseConnection
+
+if TYPE_CHECKING:
+    from rcm.clearinghouse.sandbox.adjudication import Roster
 
 SANDBOX = "sandbox"
 
@@ -35,13 +39,21 @@ def _resolved(config: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-def sandbox_config() -> dict[str, Any]:
-    from patients.sandbox_roster import DatabaseRoster
+def sandbox_roster() -> Roster:
+    """The sandbox payer's member roster, named by settings.RCM_SANDBOX_ROSTER.
 
+    The roster reads coverages, which live in an app above this layer: it is named by a
+    setting and loaded by name, so nothing here imports upward.
+    """
+    roster: Roster = import_string(settings.RCM_SANDBOX_ROSTER)()
+    return roster
+
+
+def sandbox_config() -> dict[str, Any]:
     return {
         "base_dir": settings.RCM_SANDBOX_DIR,
         "remit_delay_seconds": settings.RCM_SANDBOX_REMIT_DELAY_SECONDS,
-        "roster": DatabaseRoster(),
+        "roster": sandbox_roster(),
     }
 
 

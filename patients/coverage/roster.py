@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q
-
 from patients.models import Coverage
 from rcm.clearinghouse.sandbox.adjudication import MemberFacts
 from rcm.practice.models import FeeScheduleEntry, Payer
@@ -37,9 +35,7 @@ class DatabaseRoster:
         ).select_related("payer", "patient")
         if not coverages:
             return None
-        active = coverages.filter(effective_date__lte=service_date).filter(
-            Q(termination_date__isnull=True) | Q(termination_date__gte=service_date)
-        )
+        active = coverages.in_force_on(service_date)
         coverage = active.first() or coverages.first()
         assert coverage is not None
         deductible, coinsurance, copay = PLAN_PROFILES.get(
