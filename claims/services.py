@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from claims.models import Claim, ClaimDiagnosis, ClaimEvent, ClaimLine
 from claims.state import ClaimStatus, claim_transition
 from coding.models import EncounterDiagnosis, ProcedureLine
+from patients.coverage.selectors import coverage_primary_on
 from patients.models import Coverage, Encounter, EncounterStatus
-from patients.services import coverage_primary_on
 from patients.visits.state import encounter_transition
 from rcm.practice.models import User
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coding.models import EncounterDiagnosis, ProcedureLine
+from patients.coverage.selectors import coverage_primary_on
 from patients.models import Encounter, EncounterStatus
-from patients.services import coverage_primary_on
 from patients.visits.state import CODABLE, encounter_transition
 from rcm.practice.models import User
 from rcm.practice.selectors import fee_for

@@ -25,8 +25,8 @@ from coding.worklist import (
     worklist_counts,
     worklist_encounters,
 )
+from patients.coverage.selectors import coverage_primary_on
 from patients.models import Encounter, EncounterStatus
-from patients.services import coverage_primary_on
 from rcm.practice.models import Role, User
 from rcm.practice.permissions import AuthenticatedRequest, role_required
 from rcm.practice.selectors import payer_list, practice_ids_for, provider_list

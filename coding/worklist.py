@@ -40,13 +40,8 @@ def worklist_encounters(*, user: Viewer, filters: WorklistFilter) -> QuerySet[En
         encounters = encounters.filter(date_of_service__lte=filters.date_to)
     if filters.payer_id:
         # The payer a visit will be billed to: a coverage of that payer in force on the day.
-        in_force = Coverage.objects.filter(
-            patient=OuterRef("patient"),
-            payer_id=filters.payer_id,
-            priority=1,
-            effective_date__lte=OuterRef("date_of_service"),
-        ).filter(
-            Q(termination_date__isnull=True) | Q(termination_date__gte=OuterRef("date_of_service"))
+        in_force = Coverage.objects.in_force_on(OuterRef("date_of_service")).filter(
+            patient=OuterRef("patient"), payer_id=filters.payer_id, priority=1
         )
         encounters = encounters.filter(Exists(in_force))
     if filters.assigned == "me":

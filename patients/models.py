@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 
 # The visit's statuses belong to its state machine; importing them from here works as well.
 from patients.visits.state import WAITING_FOR_CODING
@@ -83,8 +84,11 @@ class Relationship(models.TextChoices):
 
 
 class CoverageQuerySet(models.QuerySet["Coverage"]):
-    def in_force_on(self, day: datetime.date) -> CoverageQuerySet:
-        """Coverages that have started by `day` and not ended before it."""
+    def in_force_on(self, day: datetime.date | Combinable) -> CoverageQuerySet:
+        """Coverages that have started by `day` and not ended before it.
+
+        `day` may be an expression, e.g. OuterRef("date_of_service") in a subquery.
+        """
         return self.filter(effective_date__lte=day).filter(
             Q(termination_date__isnull=True) | Q(termination_date__gte=day)
         )

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("rcm.web.urls")),
-    path("patients/", include("patients.urls")),
+    path("", include("patients.urls")),
     path("claims/", include("claims.urls")),
     path("coding/", include("coding.urls")),
     path("remittances/", include("denials.urls")),

@@ -18,12 +18,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("front-desk/", views.home_front_desk, name="home-front-desk"),
     path("coding/", views.home_coder, name="home-coder"),
     path("billing/", views.home_biller, name="home-biller"),
     path("administration/", views.home_administrator, name="home-administrator"),
     path("administration/audit/", views.audit_log, name="audit-log"),
-    path("patients/<int:pk>/", views.patient_chart_view, name="patient-detail"),
     path("scope/", views.practice_scope_set, name="practice-scope"),
     path("health/", views.health, name="health"),
 ]

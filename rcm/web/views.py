@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -21,16 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.selectors import claim_ar_aging, claim_counts_by_status, claim_list, claim_queue_counts
 from denials.selectors import payments_received, top_denial_reasons
-from patients.chart import coverage_chart_context, visit_chart_context
-from patients.models import EncounterStatus, Patient
-from patients.selectors import (
-    coverage_list_for_patient,
-    encounter_list,
-    encounters_awaiting_coding,
-    encounters_upcoming,
-    patient_chart,
-    patient_list,
-)
+from patients.models import EncounterStatus
+from patients.visits.selectors import encounter_list, encounters_awaiting_coding
 from rcm.audit.models import AuditAction
 from rcm.audit.selectors import audit_events_for_practices
 from rcm.files.selectors import quarantined_files
@@ -54,18 +45,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-@role_required(Role.FRONT_DESK, Role.ADMINISTRATOR)
-def home_front_desk(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    upcoming = encounters_upcoming(user=user, today=_today(), days=7)
-    context = {
-        "patient_count": patient_list(user=user).count(),
-        "upcoming_count": upcoming.count(),
-        "upcoming": upcoming[:15],
-    }
-    return render(request, "web/home_front_desk.html", context)
 
 
 @role_required(Role.CODER, Role.ADMINISTRATOR)
@@ -136,24 +115,6 @@ def health(request: HttpRequest) -> JsonResponse:
     healthy = report["database"] == "ok" and report["redis"] == "ok"
     report["status"] = "ok" if healthy else "unhealthy"
     return JsonResponse(report, status=200 if healthy else 503)
-
-
-@role_required(*Role.values)
-def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """A patient's chart: demographics, coverage, encounters, claims. Every view is audited."""
-    try:
-        patient = patient_chart(user=request.user, pk=pk)
-    except Patient.DoesNotExist:
-        raise Http404("No such patient.") from None
-    context = {
-        "patient": patient,
-        "coverages": coverage_list_for_patient(patient=patient),
-        "encounters": patient.encounters.select_related("rendering_provider"),
-        "claims": claim_list(user=request.user).filter(patient=patient),
-    }
-    context.update(coverage_chart_context(patient=patient, user=request.user))
-    context.update(visit_chart_context(patient=patient, user=request.user))
-    return render(request, "patients/detail.html", context)
 
 
 @role_required(Role.ADMINISTRATOR)
