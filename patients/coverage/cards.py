@@ -8,10 +8,7 @@ from django.core.exceptions import ValidationError
 from patients.models import CoverageCard
 
 MEGABYTE = 1024 * 1024
-
-
 DEFAULT_CARD_MAX_BYTES = 10 * MEGABYTE
-
 
 # The first bytes of each accepted format; the name and the browser's word are not trusted.
 CARD_SIGNATURES = (
@@ -19,11 +16,7 @@ CARD_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"%PDF-", "application/pdf"),
 )
-
-
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
-
-
 NOT_A_CARD = "That file is not a JPEG, PNG or PDF."
 
 

@@ -32,8 +32,6 @@ COVERAGE_DETAIL_FIELDS = frozenset(
         "subscriber_address1", "subscriber_city", "subscriber_state", "subscriber_zip_code",
     }
 )  # fmt: skip
-
-
 SUBSCRIBER_REQUIRED = {
     "subscriber_first_name": "Enter the subscriber's first name.",
     "subscriber_last_name": "Enter the subscriber's last name.",
@@ -44,13 +42,9 @@ SUBSCRIBER_REQUIRED = {
     "subscriber_state": "Enter the subscriber's state.",
     "subscriber_zip_code": "Enter the subscriber's ZIP code.",
 }
-
-
 SUBSCRIBER_BLANK: dict[str, Any] = {
     name: (None if name == "subscriber_date_of_birth" else "") for name in SUBSCRIBER_REQUIRED
 }
-
-
 COVERAGE_UPDATE_FIELDS = COVERAGE_DETAIL_FIELDS | {
     "payer", "priority", "member_id", "effective_date", "termination_date",
 }  # fmt: skip

@@ -18,12 +18,10 @@ from rcm.practice.selectors import Viewer, practice_ids_for
 # short digit prefix could match thousands, and the page shows 50, so the ids are capped.
 DIGIT_TERM_MATCH_LIMIT = 500
 
-
 # Matches in name order, ignoring case. Sorting by the expression (no index has it) keeps the
 # planner from walking the name index in order and filtering, which reads most of the table when
 # the matches sit late in the alphabet; it collects the matches by index and sorts them instead.
 SEARCH_ORDER = (Upper("last_name"), Upper("first_name"), "date_of_birth", "pk")
-
 
 # Name terms this long use the trigram index for "contains"; shorter ones match as a prefix.
 CONTAINS_MIN_LENGTH = 3

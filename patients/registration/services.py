@@ -25,8 +25,6 @@ PATIENT_FIELDS = frozenset(
         "address2", "city", "state", "zip_code", "phone", "email", "is_active",
     }
 )  # fmt: skip
-
-
 MRN_WIDTH = 6
 
 
