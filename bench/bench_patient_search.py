@@ -26,7 +26,7 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from patients.models import Coverage, Patient  # noqa: E402
-from patients.selectors import patient_list  # noqa: E402
+from patients.registration.selectors import patient_list  # noqa: E402
 from rcm.practice.models import Payer, Practice, Role  # noqa: E402
 from tests.factories import (  # noqa: E402
     MembershipFactory,
@@ -136,7 +136,7 @@ def first_fifty(user: object, query: str) -> None:
 
 
 def search_page(user: object, query: str) -> None:
-    """What patients.views.patient_search runs: the page of 50 and the count for the pager."""
+    """What the patient search page runs: the page of 50 and the count for the pager."""
     page = Paginator(patient_list(user=user, query=query), 50).get_page(1)
     list(page.object_list)
     _ = page.paginator.num_pages

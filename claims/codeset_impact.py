@@ -13,13 +13,9 @@ from itertools import chain
 
 from claims.models import ClaimDiagnosis, ClaimStatus
 from coding.models import Code, CodeSetRelease, CodeSystem, EncounterDiagnosis
-from patients.models import EncounterStatus
+from patients.visits.state import CODABLE
 
-OPEN_ENCOUNTERS = (
-    EncounterStatus.AWAITING_CODING,
-    EncounterStatus.CODING_IN_PROGRESS,
-    EncounterStatus.CODED,
-)
+OPEN_ENCOUNTERS = tuple(sorted(CODABLE))
 # A claim already with the payer is answered by the payer; these are the ones we may still send.
 UNSENT_CLAIMS = (
     ClaimStatus.DRAFT,

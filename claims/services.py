@@ -15,8 +15,9 @@ from django.db import connection, transaction
 from claims.models import Claim, ClaimDiagnosis, ClaimEvent, ClaimLine, ClaimStatus
 from claims.state import claim_transition
 from coding.models import EncounterDiagnosis, ProcedureLine
+from patients.coverage.selectors import coverage_primary_on
 from patients.models import Coverage, Encounter, EncounterStatus
-from patients.services import coverage_primary_on
+from patients.visits.state import encounter_transition
 from rcm.practice.models import User
 
 CONTROL_NUMBER_PREFIX = "C"
@@ -144,8 +145,13 @@ def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> C
             user=user,
             note=f"Created from the encounter of {locked.date_of_service:%m/%d/%Y}.",
         )  # fmt: skip
-        locked.status = EncounterStatus.BILLED
-        locked.save(update_fields=["status", "updated_at"])
+        encounter_transition(
+            encounter=locked,
+            to=EncounterStatus.BILLED,
+            user=user,
+            source="claim",
+            note=f"Claim {claim.control_number}.",
+        )
     encounter.status = locked.status
     return claim
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from claims.models import Claim, ClaimStatusCheck
 from claims.selectors import claims_by_control_number
 from claims.state import ClaimStatus, claims_transition_bulk
-from patients.clearinghouse import connection_for, transport_for
 from rcm.clearinghouse.gateway import TransportError
 from rcm.files.models import Direction, FileKind
 from rcm.files.services import control_number_next, inbound_file_store, stored_file_save
+from rcm.practice.clearinghouse import connection_for, transport_for
 from rcm.practice.models import Payer
 from rcm.x12 import status as x12
 from rcm.x12.base import X12Error

@@ -19,10 +19,10 @@ from django.utils import timezone
 from claims.models import BatchStatus, Claim, ClaimSubmission, SubmissionBatch
 from claims.state import ClaimStatus, claim_transition, claims_transition_bulk
 from claims.x12_mapping import claims_837_render, claims_for_837
-from patients.clearinghouse import connection_for, transport_for
 from rcm.clearinghouse.gateway import OutboundFile, TransportError
 from rcm.files.models import Direction, FileKind
 from rcm.files.services import stored_file_read, stored_file_save
+from rcm.practice.clearinghouse import connection_for, transport_for
 from rcm.practice.models import ClearinghouseConnection, Practice, User
 
 log = logging.getLogger(__name__)

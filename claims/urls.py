@@ -1,8 +1,8 @@
-"""Biller pages: the home page, the claim queues, a claim, submitting, the code-set impact list."""
+"""Claims' URLs: the biller's pages (full paths) and the claims API (`api_urlpatterns`)."""
 
 from django.urls import path
 
-from claims import views
+from claims import api, views
 
 urlpatterns = [
     path("billing/", views.home, name="home-biller"),
@@ -11,4 +11,9 @@ urlpatterns = [
     path("claims/<int:pk>/submit/", views.claim_submit_view, name="claim-submit"),
     path("claims/submit-ready/", views.claims_submit_ready_view, name="claims-submit-ready"),
     path("claims/codeset-impact/", views.codeset_impact_view, name="codeset-impact"),
+]
+
+api_urlpatterns = [
+    path("claims/", api.ClaimListApi.as_view(), name="api-claim-list"),
+    path("claims/<int:pk>/", api.ClaimDetailApi.as_view(), name="api-claim-detail"),
 ]

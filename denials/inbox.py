@@ -16,10 +16,10 @@ from django.db import transaction
 from claims.acknowledgments import AckOutcome, ack277ca_apply, ack999_apply
 from claims.status_checks import StatusOutcome, status_responses_apply
 from denials.posting import PostingRefused, PostingResult, era_apply, era_check, era_plan
-from patients.clearinghouse import transport_for
 from rcm.clearinghouse.gateway import InboundFile, TransportError
 from rcm.files.models import FileKind, FileStatus, StoredFile
 from rcm.files.services import inbound_file_store, stored_file_mark, stored_file_quarantine
+from rcm.practice.clearinghouse import transport_for
 from rcm.practice.models import ClearinghouseConnection, User
 from rcm.x12.ack999 import parse_999
 from rcm.x12.base import X12Error

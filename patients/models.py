@@ -7,7 +7,11 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 
+# The visit's statuses belong to its state machine; importing them from here works as well.
+from patients.visits.state import WAITING_FOR_CODING
+from patients.visits.state import EncounterStatus as EncounterStatus
 from rcm.practice.models import Payer, Practice, Provider
 from rcm.practice.validators import validate_state, validate_zip
 
@@ -80,8 +84,11 @@ class Relationship(models.TextChoices):
 
 
 class CoverageQuerySet(models.QuerySet["Coverage"]):
-    def in_force_on(self, day: datetime.date) -> CoverageQuerySet:
-        """Coverages that have started by `day` and not ended before it."""
+    def in_force_on(self, day: datetime.date | Combinable) -> CoverageQuerySet:
+        """Coverages that have started by `day` and not ended before it.
+
+        `day` may be an expression, e.g. OuterRef("date_of_service") in a subquery.
+        """
         return self.filter(effective_date__lte=day).filter(
             Q(termination_date__isnull=True) | Q(termination_date__gte=day)
         )
@@ -224,20 +231,9 @@ class PlaceOfService(models.TextChoices):
     INDEPENDENT_LAB = "81", "Independent laboratory"
 
 
-class EncounterStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    AWAITING_CODING = "awaiting_coding", "Waiting for coding"
-    CODING_IN_PROGRESS = "coding", "Coding in progress"
-    CODED = "coded", "Coded"
-    BILLED = "billed", "Billed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
 class EncounterQuerySet(models.QuerySet["Encounter"]):
     def awaiting_coding(self) -> EncounterQuerySet:
-        return self.filter(
-            status__in=[EncounterStatus.AWAITING_CODING, EncounterStatus.CODING_IN_PROGRESS]
-        )
+        return self.filter(status__in=WAITING_FOR_CODING)
 
 
 class Encounter(models.Model):
@@ -275,3 +271,23 @@ class Encounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} on {self.date_of_service}"
+
+
+class EncounterEvent(models.Model):
+    """The visit's timeline: one row per status change, written by `encounter_transition`."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=20, choices=EncounterStatus.choices)
+    to_status = models.CharField(max_length=20, choices=EncounterStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=20, default="user")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["encounter", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.encounter_id}: {self.from_status} → {self.to_status}"

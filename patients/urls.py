@@ -1,14 +1,23 @@
-"""Front-desk pages: patients (search, register, edit, merge), coverages and cards, visits."""
+"""The patients app's pages (full paths) and API routes (relative to "api/"), by area."""
 
 from django.urls import include, path
 
-from patients import views
+from patients.chart import urls as chart_urls
+from patients.coverage import urls as coverage_urls
+from patients.home import urls as home_urls
+from patients.registration import urls as registration_urls
+from patients.visits import urls as visits_urls
 
 urlpatterns = [
-    path("", views.patient_search, name="patient-list"),
-    path("register/", views.patient_register_view, name="patient-register"),
-    path("<int:pk>/edit/", views.patient_edit_view, name="patient-edit"),
-    path("<int:pk>/merge/", views.patient_merge_view, name="patient-merge"),
-    path("", include("patients.coverage_urls")),
-    path("", include("patients.visit_urls")),
+    path("", include(home_urls)),
+    path("", include(registration_urls)),
+    path("", include(chart_urls)),
+    path("", include(coverage_urls)),
+    path("", include(visits_urls)),
+]
+
+api_urlpatterns = [
+    path("", include(registration_urls.api_urlpatterns)),
+    path("", include(visits_urls.api_urlpatterns)),
+    path("", include(coverage_urls.api_urlpatterns)),
 ]

@@ -211,6 +211,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # and how long after a submission its 835 becomes available.
 RCM_SANDBOX_DIR = Path(env("RCM_SANDBOX_DIR", default=str(VAR_DIR / "sandbox-clearinghouse")))
 RCM_SANDBOX_REMIT_DELAY_SECONDS = env.float("RCM_SANDBOX_REMIT_DELAY_SECONDS", default=120.0)
+# Who the sandbox payer's members are: a class read from our coverages, loaded by name by
+# rcm.practice.clearinghouse (rcm.practice sits below the patients app and must not import it).
+RCM_SANDBOX_ROSTER = "patients.coverage.roster.DatabaseRoster"
 
 LOGGING = {
     "version": 1,

@@ -1,18 +1,33 @@
-"""URL map: the web shell, each app's pages, the API and its schema, the admin."""
+"""The root URL map, and the one place that includes the apps' URLs.
+
+Each app's `urls.py` carries its pages with their full paths (`urlpatterns`) and its API routes
+(`api_urlpatterns`, under /api/). The web shell, the API's own routes (token, schema, docs) and
+the operator's Django admin are the rest.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
 
+import claims.urls
 import coding.urls
+import denials.urls
+import patients.urls
+import rcm.practice.urls
+
+APPS = (patients.urls, coding.urls, claims.urls, denials.urls, rcm.practice.urls)
+
+api_urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *(route for app in APPS for route in getattr(app, "api_urlpatterns", [])),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
 
 urlpatterns = [
     path("", include("rcm.web.urls")),
-    path("patients/", include("patients.urls")),
-    path("", include("claims.urls")),
-    path("", include("coding.urls")),
-    path("", include("denials.urls")),
-    path("", include("rcm.practice.urls")),
-    path("api/", include("rcm.web.api_urls")),
-    path("api/", include(coding.urls.api_urlpatterns)),
+    *(path("", include(app.urlpatterns)) for app in APPS),
+    path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -11,8 +11,8 @@ from coding.encounter.doc_check import DocWarning, documentation_warnings
 from coding.encounter.services import CODABLE_STATUSES, ProcedureLineInput
 from coding.models import ProcedureLine
 from coding.suggest import Suggestion, suggest_codes
+from patients.coverage.selectors import coverage_primary_on
 from patients.models import Coverage, Encounter
-from patients.services import coverage_primary_on
 from rcm.practice.permissions import CODING, scoped_get
 from rcm.practice.selectors import Viewer
 

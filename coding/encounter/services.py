@@ -12,8 +12,9 @@ from django.db import transaction
 
 from coding.encounter.completeness import coding_completeness_errors
 from coding.models import EncounterDiagnosis, ProcedureLine
+from patients.coverage.selectors import coverage_primary_on
 from patients.models import Encounter, EncounterStatus
-from patients.services import coverage_primary_on
+from patients.visits.state import CODABLE, encounter_transition
 from rcm.practice.models import User
 from rcm.practice.selectors import fee_for
 
@@ -27,9 +28,7 @@ _ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 # CPT (five digits; category II/III and PLA codes end in F, T or U) or HCPCS Level II.
 _PROCEDURE = re.compile(r"^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
-CODABLE_STATUSES = frozenset(
-    {EncounterStatus.AWAITING_CODING, EncounterStatus.CODING_IN_PROGRESS, EncounterStatus.CODED}
-)
+CODABLE_STATUSES = CODABLE
 
 
 @dataclass(frozen=True)
@@ -174,9 +173,15 @@ def encounter_coding_save(
             for n, c in enumerate(codes, start=1)
         )
         ProcedureLine.objects.bulk_create(built)
-        locked.status = EncounterStatus.CODING_IN_PROGRESS
-        locked.assigned_coder = locked.assigned_coder or user
-        locked.save(update_fields=["status", "assigned_coder", "updated_at"])
+        coder = locked.assigned_coder or user
+        if locked.status == EncounterStatus.CODING_IN_PROGRESS:  # saved again: no move
+            locked.assigned_coder = coder
+            locked.save(update_fields=["assigned_coder", "updated_at"])
+        else:
+            encounter_transition(
+                encounter=locked, to=EncounterStatus.CODING_IN_PROGRESS, user=user,
+                fields={"assigned_coder": coder},
+            )  # fmt: skip
     encounter.status, encounter.assigned_coder = locked.status, locked.assigned_coder
     return encounter
 
@@ -198,8 +203,9 @@ def encounter_coding_complete(*, encounter: Encounter, user: User | None) -> Enc
         ]
         if blocking:
             raise ValidationError(blocking)
-        locked.status = EncounterStatus.CODED
-        locked.assigned_coder = locked.assigned_coder or user
-        locked.save(update_fields=["status", "assigned_coder", "updated_at"])
+        encounter_transition(
+            encounter=locked, to=EncounterStatus.CODED, user=user,
+            fields={"assigned_coder": locked.assigned_coder or user},
+        )  # fmt: skip
     encounter.status, encounter.assigned_coder = locked.status, locked.assigned_coder
     return encounter

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from patients.models import Coverage, Encounter, EncounterStatus
+from patients.visits.state import WAITING_FOR_CODING
 from rcm.practice.models import Membership, Payer, Provider, User
 from rcm.practice.permissions import ADMINISTRATION, CODING
 from rcm.practice.selectors import Viewer, payer_list, practice_ids_for, provider_list
 
-WAITING = (EncounterStatus.AWAITING_CODING, EncounterStatus.CODING_IN_PROGRESS)
+WAITING = WAITING_FOR_CODING
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,8 @@ def worklist_encounters(*, user: Viewer, filters: WorklistFilter) -> QuerySet[En
         encounters = encounters.filter(date_of_service__lte=filters.date_to)
     if filters.payer_id:
         # The payer a visit will be billed to: a coverage of that payer in force on the day.
-        in_force = Coverage.objects.filter(
-            patient=OuterRef("patient"),
-            payer_id=filters.payer_id,
-            priority=1,
-            effective_date__lte=OuterRef("date_of_service"),
-        ).filter(
-            Q(termination_date__isnull=True) | Q(termination_date__gte=OuterRef("date_of_service"))
+        in_force = Coverage.objects.in_force_on(OuterRef("date_of_service")).filter(
+            patient=OuterRef("patient"), payer_id=filters.payer_id, priority=1
         )
         encounters = encounters.filter(Exists(in_force))
     if filters.assigned == "me":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from patients.worklist import eligibility_worklist
+from patients.visits.selectors import eligibility_worklist
 from rcm.practice.selectors import Viewer
 
 register = template.Library()

@@ -12,6 +12,7 @@ same files again, so the app must import idempotently (by checksum), which it do
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -65,32 +66,32 @@ class Transport(Protocol):
 
 
 TransportFactory = Callable[[Mapping[str, Any]], Transport]
-_FACTORIES: dict[str, TransportFactory] = {}
 
-
-def register_transport(name: str, factory: TransportFactory) -> None:
-    _FACTORIES[name] = factory
+# Every transport by name: "module:factory", imported only when asked for, so that this module
+# stays free of their dependencies (paramiko for SFTP) and nothing registers itself on import.
+TRANSPORTS: dict[str, str] = {
+    "sandbox": "rcm.clearinghouse.sandbox:create_transport",
+    "sftp": "rcm.clearinghouse.sftp:SftpTransport",
+}
 
 
 def transport_names() -> list[str]:
-    _load_builtin_transports()
-    return sorted(_FACTORIES)
+    return sorted(TRANSPORTS)
+
+
+def transport_factory(name: str) -> TransportFactory:
+    """The factory of the transport `name`; TransportError for a name no transport has."""
+    try:
+        module_name, _colon, attribute = TRANSPORTS[name].partition(":")
+    except KeyError:
+        known = ", ".join(transport_names()) or "none"
+        raise TransportError(
+            f"Unknown clearinghouse transport {name!r} (known: {known})."
+        ) from None
+    factory: TransportFactory = getattr(importlib.import_module(module_name), attribute)
+    return factory
 
 
 def get_transport(name: str, config: Mapping[str, Any]) -> Transport:
     """Build the transport `name` from its configuration (a mapping of plain values)."""
-    _load_builtin_transports()
-    try:
-        factory = _FACTORIES[name]
-    except KeyError:
-        known = ", ".join(sorted(_FACTORIES)) or "none"
-        raise TransportError(
-            f"Unknown clearinghouse transport {name!r} (known: {known})."
-        ) from None
-    return factory(config)
-
-
-def _load_builtin_transports() -> None:
-    # Imported here, not at module level, so that each transport registers itself on first use
-    # and this module stays free of their dependencies (paramiko for SFTP).
-    from rcm.clearinghouse import sandbox, sftp  # noqa: F401
+    return transport_factory(name)(config)

@@ -21,7 +21,6 @@ from rcm.clearinghouse.gateway import (
     OutboundFile,
     SubmitReceipt,
     TransportError,
-    register_transport,
 )
 
 PART_SUFFIX = ".part"
@@ -335,6 +334,3 @@ def _describe(exc: BaseException) -> str:
         return f"{exc.strerror}{filename}."
     text = str(exc) or type(exc).__name__
     return text if text.endswith(".") else text + "."
-
-
-register_transport("sftp", SftpTransport)

@@ -18,8 +18,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("front-desk/", views.home_front_desk, name="home-front-desk"),
-    path("patients/<int:pk>/", views.patient_chart_view, name="patient-detail"),
     path("scope/", views.practice_scope_set, name="practice-scope"),
     path("health/", views.health, name="health"),
 ]

@@ -15,8 +15,8 @@ from claims.submission import batch_send, batches_build, claim_submit
 from claims.tasks import send_pending_batches_task, submit_practice_claims_task
 from denials.inbox import inbound_file_process, inbox_poll
 from denials.models import ClaimPayment, Remittance
-from patients.clearinghouse import transport_for
 from rcm.files.models import Direction, FileKind, FileStatus, StoredFile
+from rcm.practice.clearinghouse import transport_for
 from tests.factories import ClaimDiagnosisFactory, ClaimFactory, ClaimLineFactory
 
 

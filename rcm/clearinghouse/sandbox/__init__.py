@@ -1,4 +1,4 @@
-"""The sandbox payer: an embedded transport that answers like a payer, registered as "sandbox"."""
+"""The sandbox payer: an embedded transport that answers like a payer, named "sandbox"."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rcm.clearinghouse.gateway import register_transport
 from rcm.clearinghouse.sandbox.adjudication import InMemoryRoster, MemberFacts, Roster
 from rcm.clearinghouse.sandbox.transport import SandboxTransport, utc_now
 
@@ -20,7 +19,5 @@ def create_transport(config: Mapping[str, Any]) -> SandboxTransport:
         config.get("clock") or utc_now,
     )
 
-
-register_transport("sandbox", create_transport)
 
 __all__ = ["InMemoryRoster", "MemberFacts", "Roster", "SandboxTransport", "create_transport"]

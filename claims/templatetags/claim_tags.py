@@ -1,0 +1,19 @@
+"""Template tags for pages of lower apps that show claims: the patient chart's claims table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from claims.selectors import claim_list
+from patients.models import Patient
+
+register = template.Library()
+
+
+@register.inclusion_tag("claims/_patient_claims.html", takes_context=True)
+def patient_claims(context: template.Context, patient: Patient) -> dict[str, Any]:
+    """The claims of `patient` the signed-in user may see (patients cannot import claims)."""
+    user = context["request"].user
+    return {"claims": claim_list(user=user).filter(patient=patient), "empty": "No claims."}
