@@ -37,15 +37,6 @@ def encounter_get(*, user: Viewer, pk: int) -> Encounter:
     return encounter_list(user=user).get(pk=pk)
 
 
-def encounters_awaiting_coding(*, user: Viewer) -> QuerySet[Encounter]:
-    """The coder's worklist, oldest date of service first."""
-    return (
-        Encounter.objects.awaiting_coding()
-        .filter(practice_id__in=practice_ids_for(user=user))
-        .select_related("patient", "rendering_provider", "practice")
-        .order_by("date_of_service", "id")
-    )
-
 
 def encounters_upcoming(
     *, user: Viewer, today: datetime.date, days: int = 7
