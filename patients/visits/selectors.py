@@ -37,7 +37,6 @@ def encounter_get(*, user: Viewer, pk: int) -> Encounter:
     return encounter_list(user=user).get(pk=pk)
 
 
-
 def encounters_upcoming(
     *, user: Viewer, today: datetime.date, days: int = 7
 ) -> QuerySet[Encounter]:
