@@ -155,7 +155,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "rcm.web.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "rcm.web.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RCM API",

@@ -1,4 +1,4 @@
-"""One translation of a service's refusal into an API answer, for every endpoint.
+"""The shell's part of the API: one translation of a service's refusal into an API answer.
 
 Services raise Django's `ValidationError` (a form shows it beside the field); through the API it
 becomes a 400 whose body names each field, or `non_field_errors` for a refusal of the whole
