@@ -1,4 +1,4 @@
-"""rcm.web.api: a service's ValidationError answers 400 in one shape, whatever endpoint raised it."""
+"""rcm.web.api: a service's ValidationError answers 400 in one shape, whichever endpoint."""
 
 from __future__ import annotations
 
