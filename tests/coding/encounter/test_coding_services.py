@@ -27,7 +27,9 @@ DOS = datetime.date(2026, 10, 1)
 
 
 @pytest.fixture
-def encounter(practice_a):
+def encounter(practice_a, icd10cm):
+    # Completing runs the edits, which check each code against the release in force: load it
+    # here rather than rely on an earlier test having left it behind.
     fee_schedule_set(
         practice=practice_a,
         name="Standard",
