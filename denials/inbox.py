@@ -32,8 +32,18 @@ log = logging.getLogger(__name__)
 
 def kind_of(content: bytes) -> str:
     """999, 277CA, 277, 835 … from the first transaction's ST01 and GS08; X12Error if garbled."""
-    interchange = read_interchanges(content)[0]
+    interchanges = read_interchanges(content)
+    if not interchanges:
+        raise X12Error("the file holds no interchange")
+    interchange = interchanges[0]
+    if not interchange.groups:
+        raise X12Error(
+            f"the interchange holds no functional group (ISA13 {interchange.control})",
+            segment_id="ISA",
+        )
     group = interchange.groups[0]
+    if not group.transactions:
+        raise X12Error(f"functional group {group.control} holds no transaction", segment_id="GS")
     transaction_set = group.transactions[0].type
     if transaction_set == "277":
         return FileKind.CLAIM_ACK_277CA if "X214" in group.version else FileKind.STATUS_277
@@ -78,6 +88,17 @@ def _apply(kind: str, content: bytes, file_id: int, user: User | None) -> _Appli
     return _Applied(outcome.practice_id, outcome.as_summary())
 
 
+def _reason(error: Exception, *, name: str, stage: str) -> str:
+    """Why a file is quarantined. Our own refusals say it in words; anything else is a bug or
+    an input nobody foresaw: the file is quarantined all the same, so that it is neither
+    applied half nor fetched again every minute, and the traceback goes to the log."""
+    if isinstance(error, X12Error | PostingRefused):
+        log.warning("%s: %s quarantined: %s", stage, name, error)
+        return str(error)
+    log.exception("%s: %s could not be processed", stage, name)
+    return f"could not be processed: {type(error).__name__}"
+
+
 def _receive(
     *, name: str, content: bytes, transport: str, kind: str | None, user: User | None = None
 ) -> tuple[StoredFile, _Applied | None]:
@@ -91,12 +112,13 @@ def _receive(
     if kind is None:
         try:
             kind = kind_of(content)
-        except X12Error as error:
+        except Exception as error:  # an unreadable file is quarantined, whatever broke
             stored, created = inbound_file_store(
                 kind=FileKind.UNKNOWN, name=name, content=content, transport=transport
             )
+            reason = _reason(error, name=name, stage="read")
             return (
-                stored_file_quarantine(stored=stored, error=str(error)) if created else stored
+                stored_file_quarantine(stored=stored, error=reason) if created else stored
             ), None
     stored, _created = inbound_file_store(
         kind=kind, name=name, content=content, transport=transport
@@ -108,9 +130,9 @@ def _receive(
         try:
             with transaction.atomic():  # a savepoint: a refusal leaves nothing applied
                 applied = _apply(kind, content, locked.pk, user)
-        except (X12Error, PostingRefused) as error:
-            log.warning("%s %s quarantined: %s", kind, name, error)
-            return stored_file_quarantine(stored=locked, error=str(error)), None
+        except Exception as error:  # every file ends applied or quarantined
+            reason = _reason(error, name=name, stage=f"apply {kind}")
+            return stored_file_quarantine(stored=locked, error=reason), None
         if applied.practice_id is not None and locked.practice_id is None:
             locked.practice_id = applied.practice_id
             locked.save(update_fields=["practice_id"])
@@ -198,7 +220,7 @@ def inbox_poll() -> PollResult:
                 stored = inbound_file_process(
                     name=inbound.name, content=inbound.content, transport=transport.name
                 )
-            except Exception as error:  # one file must not block the others; retried next poll
+            except Exception as error:  # not even kept (storage down?): retried next poll
                 log.exception("inbox %s: %s could not be processed", label, inbound.name)
                 result.errors.append(f"{label}: {inbound.name}: {error}")
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from rcm.files.models import Direction, FileStatus, StoredFile
@@ -50,30 +50,43 @@ def stored_file_save(
         transport=transport,
     )
     stored.content.save(name.replace("/", "_")[-100:], ContentFile(content), save=False)
-    stored.save()
+    try:
+        stored.save()
+    except Exception:
+        stored.content.delete(save=False)  # no row, so no file: storage keeps no orphan
+        raise
     return stored
 
 
 def inbound_file_store(
     *, kind: str, name: str, content: bytes, transport: str = ""
 ) -> tuple[StoredFile, bool]:
-    """Store a received file once: (the stored file, True if new; False if seen before)."""
-    existing = StoredFile.objects.filter(
-        direction=Direction.INBOUND, sha256=sha256_of(content)
-    ).first()
+    """Store a received file once: (the stored file, True if new; False if seen before).
+
+    Two processes storing the same file at once both find none; the unique constraint lets
+    one insert and the other, blocked until that commits, takes the row it made.
+    """
+    seen = StoredFile.objects.filter(direction=Direction.INBOUND, sha256=sha256_of(content))
+    existing = seen.first()
     if existing is not None:
         return existing, False
-    with transaction.atomic():
-        return (
-            stored_file_save(
-                kind=kind,
-                direction=Direction.INBOUND,
-                name=name,
-                content=content,
-                transport=transport,
-            ),
-            True,
-        )
+    try:
+        with transaction.atomic():
+            return (
+                stored_file_save(
+                    kind=kind,
+                    direction=Direction.INBOUND,
+                    name=name,
+                    content=content,
+                    transport=transport,
+                ),
+                True,
+            )
+    except IntegrityError:
+        existing = seen.first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def stored_file_mark(

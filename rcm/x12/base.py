@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+
+# ASCII only: `str.isdigit` and `\d` also accept '²' and Arabic-Indic digits, which `int()`
+# then refuses (or reads) behind the guide's back.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,16 @@ class X12Error(ValueError):
         super().__init__(f"{message} ({' '.join(where)})" if where else message)
 
 
+def shown(value: str, limit: int = 20) -> str:
+    """`value` quoted for a message, cut to `limit` characters so a hostile value stays short."""
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value)} characters)"
+
+
+def is_digits(text: str, max_length: int) -> bool:
+    """Only ASCII digits, at least one and at most `max_length` of them."""
+    return len(text) <= max_length and _DIGITS.fullmatch(text) is not None
+
+
 @dataclass(frozen=True)
 class Person:
     """A subscriber or dependent patient in a 270 or 276; `member_id` only for the subscriber."""
@@ -71,7 +86,7 @@ GENDERS = frozenset({"F", "M", "U"})
 
 def check_provider_npi(npi: str) -> None:
     """NM109 of the provider: an NPI is 10 digits."""
-    if len(npi) != 10 or not npi.isdigit():
+    if not (len(npi) == 10 and is_digits(npi, 10)):
         raise X12Error(f"provider NPI {npi!r} is not 10 digits", segment_id="NM1")
 
 

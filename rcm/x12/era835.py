@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rcm.x12.base import Delimiters
+from rcm.x12.base import Delimiters, is_digits, shown
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 ZERO = Decimal("0")
@@ -15,7 +15,8 @@ ONE = Decimal("1")
 # CR (corrections and reversals) left the code list in 5010 but still appears in real files.
 CAS_GROUP_CODES = frozenset({"CO", "OA", "PI", "PR", "CR"})
 REVERSAL_STATUS = "22"
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # ASCII digits: `\d` takes any script
+_NUMBER_DIGITS = 18  # an X12 R element has at most 18 digits, sign and point not counted
 
 
 @dataclass
@@ -118,8 +119,9 @@ def amount(seg: Segment, position: int, default: Decimal | None = None) -> Decim
         if default is None:
             raise seg.error(f"{seg.id}{position:02d} is required and empty")
         return default
-    if not _NUMBER.fullmatch(text):
-        raise seg.error(f"{seg.id}{position:02d} is not a number: {text!r}")
+    digits = len(text) - text.startswith("-") - ("." in text)
+    if digits > _NUMBER_DIGITS or not _NUMBER.fullmatch(text):
+        raise seg.error(f"{seg.id}{position:02d} is not a number: {shown(text)}")
     return Decimal(text)
 
 
@@ -129,11 +131,11 @@ def ccyymmdd(seg: Segment, position: int) -> date | None:
     if not text:
         return None
     try:
-        if len(text) != 8 or not text.isdigit():
+        if len(text) != 8 or not is_digits(text, 8):
             raise ValueError(text)
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise seg.error(f"{seg.id}{position:02d} is not a date CCYYMMDD: {text!r}") from None
+        raise seg.error(f"{seg.id}{position:02d} is not a date CCYYMMDD: {shown(text)}") from None
 
 
 def parse_835(data: bytes | str) -> list[Remittance]:

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from rcm.x12.base import Delimiters, X12Error
+from rcm.x12.base import Delimiters, X12Error, is_digits, shown
 
 _BOM = "\ufeff"
 _ISA_ELEMENTS = 16
 _ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+# IEA01, GE01 and SE01 are at most 5, 6 and 10 digits in the guides.
+_COUNT_DIGITS = 10
 
 
 @dataclass(slots=True)
@@ -198,8 +200,8 @@ def _read_all(data: bytes | str) -> list[Interchange]:
 
 def _count(seg: Segment, position: int) -> int:
     value = seg.get(position).strip()
-    if not value.isdigit():
-        raise seg.error(f"{seg.id}{position:02d} is not a count: {value!r}")
+    if not is_digits(value, _COUNT_DIGITS):
+        raise seg.error(f"{seg.id}{position:02d} is not a count: {shown(value)}")
     return int(value)
 
 
@@ -250,7 +252,7 @@ def _check_trailer(seg: Segment, counted: int, control: str, child: str, header:
     if declared != counted:
         raise seg.error(f"{seg.id}01 says {declared} {child}, found {counted}")
     if seg.get(2).strip() != control.strip():
-        raise seg.error(f"{seg.id}02 {seg.get(2)!r} does not match {header} {control!r}")
+        raise seg.error(f"{seg.id}02 {shown(seg.get(2))} does not match {header} {shown(control)}")
 
 
 def _read_group(segments: list[Segment], pos: int) -> tuple[FunctionalGroup, int]:
