@@ -152,13 +152,22 @@ def era_check(*, content: bytes) -> list[Remittance]:
         raise PostingRefused(str(error)) from error
     if not remittances:
         raise PostingRefused("the file holds no 835 transaction")
+    refusal = era_refusal(remittances)
+    if refusal:
+        raise PostingRefused(refusal)
+    return remittances
+
+
+def era_refusal(remittances: list[Remittance]) -> str:
+    """Why remittances that parse cannot be posted (amounts the books cannot hold, or they do
+    not balance); '' when they can."""
     too_large = [problem for r in remittances for problem in _too_large(r)]
     if too_large:
-        raise PostingRefused(f"the 835 holds amounts too large to post: {_listed(too_large)}")
+        return f"the 835 holds amounts too large to post: {_listed(too_large)}"
     problems = [problem for r in remittances for problem in check_balance(r)]
     if problems:
-        raise PostingRefused(f"the 835 does not balance: {_listed(problems)}")
-    return remittances
+        return f"the 835 does not balance: {_listed(problems)}"
+    return ""
 
 
 def _listed(problems: list[str]) -> str:

@@ -282,11 +282,26 @@ def walk_277(
     """Read the data and walk every 277 transaction in it; other types and versions fail."""
     with gc_paused():
         return [
-            _walk_transaction(
-                transaction, _Walker(delimiters, flavor.claim_levels, factory), flavor
-            )
+            walk_277_transaction(transaction, delimiters, flavor, factory)
             for transaction, delimiters in read_transactions(data)
         ]
+
+
+def walk_277_transaction(
+    transaction: Transaction,
+    delimiters: Delimiters,
+    flavor: Flavor,
+    factory: type[ClaimAcknowledgment],
+) -> _Walker:
+    """Walk one 277 ST..SE already read (its claims and levels are on the result)."""
+    return _walk_transaction(transaction, _Walker(delimiters, flavor.claim_levels, factory), flavor)
+
+
+def parse_277ca_transaction(
+    transaction: Transaction, delimiters: Delimiters
+) -> list[ClaimAcknowledgment]:
+    """The claims acknowledged in one 277CA ST..SE."""
+    return walk_277_transaction(transaction, delimiters, _CA, ClaimAcknowledgment).claims
 
 
 def _walk_transaction(transaction: Transaction, walker: _Walker, flavor: Flavor) -> _Walker:
