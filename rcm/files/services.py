@@ -26,6 +26,11 @@ def control_number_next(*, kind: str) -> int:
         return int(cursor.fetchone()[0])
 
 
+def _text(value: str) -> str:
+    """What PostgreSQL text holds: no NUL (a file name or reason from outside may have one)."""
+    return value.replace("\x00", "\\x00")
+
+
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -40,6 +45,7 @@ def stored_file_save(
     transport: str = "",
 ) -> StoredFile:
     """Keep `content` as it is, with its checksum; the caller's transaction covers the row."""
+    name = _text(name) or "unnamed"
     stored = StoredFile(
         kind=kind,
         direction=direction,
@@ -93,7 +99,7 @@ def stored_file_mark(
     *, stored: StoredFile, status: str, error: str = "", summary: dict[str, object] | None = None
 ) -> StoredFile:
     stored.status = status
-    stored.error = error
+    stored.error = _text(error)
     if summary is not None:
         stored.summary = summary
     stored.processed_at = timezone.now()

@@ -104,6 +104,11 @@ def _decode(data: bytes | str) -> tuple[str, int]:
     return stripped, text.count("\n", 0, len(text) - len(stripped))
 
 
+def decoded(data: bytes | str) -> str:
+    """The data as text (UTF-8, else Latin-1), without BOM and leading whitespace."""
+    return _decode(data)[0]
+
+
 def _isa_error(message: str) -> X12Error:
     return X12Error(message, segment_id="ISA", segment_index=1, line=1)
 

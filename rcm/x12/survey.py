@@ -16,7 +16,15 @@ from typing import Any
 
 from rcm.x12 import ack999, claimack277, eligibility, era835, status
 from rcm.x12.base import Delimiters, X12Error
-from rcm.x12.reader import Interchange, Segment, Transaction, gc_paused, read_interchanges
+from rcm.x12.reader import (
+    Interchange,
+    Segment,
+    Transaction,
+    decoded,
+    detect_delimiters,
+    gc_paused,
+    read_interchanges,
+)
 
 ZERO = Decimal("0")
 CENTS = Decimal("0.01")
@@ -206,3 +214,55 @@ _READERS: dict[str, Any] = {
     "270": _holds_270,
     "276": _holds_276,
 }
+
+
+# --- who a file is for, read leniently (a quarantined file may be garbled) ------------------------
+
+_SCANNED_SEGMENTS = 200_000  # enough for any real file's ids; a hostile one is not read to its end
+_ID_LENGTH = 80
+_IDS_KEPT = 5000  # per kind: more than any real file names, few enough for one query
+
+
+@dataclass
+class Identifiers:
+    """Ids in a file that may tell whose it is, even when the file is garbled: receiver ids
+    (ISA08, GS03), payee NPIs (835 N1*PE with XX) and claim control numbers (835 CLP01, 277 and
+    277CA TRN*2)."""
+
+    receivers: set[str] = field(default_factory=set)
+    payee_npis: set[str] = field(default_factory=set)
+    claim_numbers: set[str] = field(default_factory=set)
+
+
+def identifiers_in(data: bytes | str) -> Identifiers:
+    """The ids found in the data, segment by segment, whatever else is wrong; never raises."""
+    found = Identifiers()
+    try:
+        text = decoded(data)
+        delims = detect_delimiters(text)
+    except X12Error:
+        return found
+    for number, piece in enumerate(text.split(delims.segment)):
+        if number >= _SCANNED_SEGMENTS:
+            break
+        elements = [e.strip() for e in piece.strip().split(delims.element)]
+        _note(found, elements)
+    return found
+
+
+def _note(found: Identifiers, elements: list[str]) -> None:
+    def at(position: int) -> str:
+        value = elements[position] if position < len(elements) else ""
+        return value if len(value) <= _ID_LENGTH and value.isprintable() else ""
+
+    sid = elements[0]
+    if sid == "ISA" and len(found.receivers) < _IDS_KEPT:
+        found.receivers.add(at(8))
+    elif sid == "GS" and len(found.receivers) < _IDS_KEPT:
+        found.receivers.add(at(3))
+    elif sid == "N1" and at(1) == "PE" and at(3) == "XX" and len(found.payee_npis) < _IDS_KEPT:
+        found.payee_npis.add(at(4))
+    elif (sid == "CLP" or (sid == "TRN" and at(1) == "2")) and len(found.claim_numbers) < _IDS_KEPT:
+        found.claim_numbers.add(at(1) if sid == "CLP" else at(2))
+    for ids in (found.receivers, found.payee_npis, found.claim_numbers):
+        ids.discard("")
