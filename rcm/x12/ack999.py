@@ -207,7 +207,7 @@ def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> Funct
     """One ST..SE of type 999 -> FunctionalAck."""
     st = transaction.segments[0]
     if transaction.type != "999":
-        raise st.error(f"transaction type {transaction.type!r} is not a 999")
+        raise st.error(f"transaction type {shown(transaction.type)} is not a 999")
     builder = _Builder(transaction.st_control, delimiters.component)
     for seg in transaction.segments[1:-1]:
         handler = _HANDLERS.get(seg.id)
@@ -236,7 +236,7 @@ def _number(seg: Segment, position: int, *, required: bool = True) -> int:
 def _code(seg: Segment, position: int, codes: dict[str, str]) -> str:
     code = seg.get(position).strip()
     if code not in codes:
-        raise seg.error(f"{seg.id}{position:02d} {code!r} is not a valid code")
+        raise seg.error(f"{seg.id}{position:02d} {shown(code)} is not a valid code")
     return code
 
 

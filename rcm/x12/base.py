@@ -28,7 +28,7 @@ def describe(codes: dict[str, str], code: str) -> str:
     """Plain-English text for a code, or a note that it is not in our list; '' for no code."""
     if not code:
         return ""
-    return codes.get(code, f"code {code!r} (no description on file)")
+    return codes.get(code, f"code {shown(code)} (no description on file)")
 
 
 class X12Error(ValueError):

@@ -148,7 +148,7 @@ def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> Remit
     """One ST..SE of type 835 -> Remittance."""
     st = transaction.segments[0]
     if transaction.type != "835":
-        raise st.error(f"transaction type {transaction.type!r} is not an 835")
+        raise st.error(f"transaction type {shown(transaction.type)} is not an 835")
     builder = _Builder(Remittance(control_number=transaction.st_control), delimiters)
     for seg in transaction.segments[1:-1]:
         builder.feed(seg)
@@ -257,7 +257,7 @@ class _Builder:
         claim = self.need_claim(seg)
         group = seg.get(1)
         if group not in CAS_GROUP_CODES:
-            raise seg.error(f"CAS01 {group!r} is not an adjustment group code")
+            raise seg.error(f"CAS01 {shown(group)} is not an adjustment group code")
         target = self.line.adjustments if self.line is not None else claim.adjustments
         for first in range(2, 20, 3):
             reason = seg.get(first)
@@ -285,7 +285,7 @@ class _Builder:
         parts = seg.get(1).split(self.component)
         if len(parts) < 2 or not parts[1]:
             raise seg.error(
-                f"SVC01 {seg.get(1)!r} is not qualifier{self.component}procedure code "
+                f"SVC01 {shown(seg.get(1))} is not qualifier{self.component}procedure code "
                 f"(the ISA16 component separator is {self.component!r})"
             )
         self.line = ServiceLine(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
 
 from denials import inbox
 from denials.inbox import era_post, inbound_file_process, inbox_poll
@@ -23,6 +24,7 @@ from rcm.files import services as file_services
 from rcm.files.models import FileKind, FileStatus, StoredFile
 from tests.denials.fixtures import PAYEE_NPI, one_claim_payment
 from tests.factories import PracticeFactory
+from tests.x12.test_fuzz import EXAMPLES, mutated_files
 
 ISA = (
     "ISA*00*          *00*          *ZZ*NORTHWIND      *ZZ*RCMTEST        *261127*1200*^*"
@@ -209,3 +211,20 @@ def test_two_files_with_the_same_payment_at_once_post_it_once():
     assert sorted(r.remittances_skipped for r in results) == [[], ["T1"]]
     assert (Remittance.objects.count(), ClaimPayment.objects.count()) == (1, 1)
     assert StoredFile.objects.filter(status=FileStatus.PROCESSED).count() == 2
+
+
+# --- fuzzed: whatever arrives ends applied or quarantined ----------------------------------------
+
+
+@settings(
+    max_examples=max(10, EXAMPLES // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=mutated_files())
+def test_every_received_file_ends_applied_or_quarantined(db, data):
+    stored = inbound_file_process(name="fuzzed.x12", content=data)
+
+    assert stored.status in (FileStatus.PROCESSED, FileStatus.QUARANTINED)
+    if stored.status == FileStatus.QUARANTINED:
+        assert stored.error and not stored.error.startswith("could not be processed"), stored.error
