@@ -132,7 +132,8 @@ def _quarantine(
     """Quarantine the file with the reason, attributed to its practice when that can be told."""
     if stored.practice_id is None:
         try:
-            practice_id = _practice_of(content, connection)
+            with transaction.atomic():  # a savepoint: a failed query must not spoil the rest
+                practice_id = _practice_of(content, connection)
         except Exception:  # attributing is a courtesy: it must not keep the file unquarantined
             log.exception("could not tell whose quarantined file %s is", stored.name)
             practice_id = None

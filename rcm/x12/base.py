@@ -31,6 +31,9 @@ def describe(codes: dict[str, str], code: str) -> str:
     return codes.get(code, f"code {shown(code)} (no description on file)")
 
 
+_MESSAGE_LIMIT = 400
+
+
 class X12Error(ValueError):
     """Bad X12, with the segment and its position so a person can find it in the file.
 
@@ -46,6 +49,8 @@ class X12Error(ValueError):
         segment_index: int | None = None,
         line: int | None = None,
     ) -> None:
+        if len(message) > _MESSAGE_LIMIT:  # a value quoted in full from a hostile file
+            message = f"{message[: _MESSAGE_LIMIT // 2]} … {message[-_MESSAGE_LIMIT // 4 :]}"
         self.message = message
         self.segment_id = segment_id
         self.segment_index = segment_index

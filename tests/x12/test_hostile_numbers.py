@@ -84,3 +84,11 @@ def test_a_huge_iea01_is_refused_without_echoing_all_of_it():
         read_interchanges(text)
 
     assert len(str(e.value)) < 200
+
+
+def test_an_error_quoting_a_huge_value_is_cut_short_keeping_both_ends():
+    error = X12Error("transaction set " + "9" * 5000 + " sent", segment_id="ST", line=3)
+
+    assert len(str(error)) < 500
+    assert error.message.startswith("transaction set 999")
+    assert str(error).endswith("999 sent (segment ST line 3)")
