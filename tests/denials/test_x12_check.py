@@ -167,6 +167,10 @@ def hostile_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     files["fifo"] = (fifo, "cannot be read: not a regular file")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    files["symlink-loop"] = (loop, "cannot be read: ")
+    files["device"] = (Path("/dev/zero"), "cannot be read: not a regular file")
     return files
 
 
@@ -181,6 +185,21 @@ def test_hostile_files_are_each_refused_with_a_reason_and_no_traceback(tmp_path)
         assert report["readable"] is False, name
         assert says in report["error"], (name, report["error"])
         assert "Traceback" not in report["error"]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    from denials.management.commands import x12_check
+
+    monkeypatch.setattr(x12_check, "MAX_BYTES", 1000)
+    path = tmp_path / "big.835"
+    path.write_bytes(northwind_bytes())
+
+    status, result = run(path)
+
+    assert status == 1
+    assert result[str(path)]["error"] == (
+        f"cannot be read: {len(northwind_bytes()):,} bytes is over the 1,000 limit"
+    )
 
 
 def test_one_refused_file_among_readable_ones_exits_1_and_reports_all(tmp_path):

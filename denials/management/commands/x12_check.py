@@ -25,7 +25,7 @@ from rcm.x12.survey import Survey, TransactionSummary, money, survey
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 100 * 1024 * 1024  # reading takes ~30 times the size in memory: 100 MB is ~3 GB
+MAX_BYTES = 64 * 1024 * 1024  # reading takes up to ~60 times the size in memory (dense files)
 TRANSACTIONS_LISTED = 20  # per group, in the text output; --json lists them all
 
 
