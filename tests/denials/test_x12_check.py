@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from denials.management.commands.x12_check import report
 from rcm.x12.claim837 import write_837p
 from tests.denials.fixtures import NORTHWIND, PAYEE_NPI, northwind_bytes, one_claim_payment
 from tests.x12.test_claim837 import batch, claim
 from tests.x12.test_corpus import CORPUS, EXPECTED
+from tests.x12.test_fuzz import EXAMPLES, mutated_files
 
 X12_FIXTURES = Path(__file__).resolve().parents[1] / "x12" / "fixtures"
 
@@ -315,3 +320,19 @@ def test_every_corpus_file_gets_its_expected_verdict():
             assert report["readable"] is (path.name in READABLE_OTHERS[folder]), key
         if not report["readable"]:
             assert report["error"] and "Traceback" not in report["error"]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=mutated_files() | st.binary(max_size=2000))
+def test_whatever_a_file_holds_the_report_is_a_verdict(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzzed.x12"
+        path.write_bytes(data)
+
+        result = report(path)
+
+    assert isinstance(result["readable"], bool)
+    if not result["readable"]:
+        assert result["error"] and len(result["error"]) < 1000
+        assert not result["error"].startswith("cannot be read: "), result["error"]
+    json.dumps(result)
