@@ -14,26 +14,38 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from claims.acknowledgments import AckOutcome, ack277ca_apply, ack999_apply
+from claims.selectors import claims_by_control_number
 from claims.status_checks import StatusOutcome, status_responses_apply
 from denials.posting import PostingRefused, PostingResult, era_apply, era_check, era_plan
 from rcm.clearinghouse.gateway import InboundFile, TransportError
 from rcm.files.models import FileKind, FileStatus, StoredFile
 from rcm.files.services import inbound_file_store, stored_file_mark, stored_file_quarantine
 from rcm.practice.clearinghouse import transport_for
-from rcm.practice.models import ClearinghouseConnection, User
+from rcm.practice.models import ClearinghouseConnection, Practice, User
 from rcm.x12.ack999 import parse_999
 from rcm.x12.base import X12Error
 from rcm.x12.claimack277 import parse_277ca
 from rcm.x12.reader import read_interchanges
 from rcm.x12.status import parse_277
+from rcm.x12.survey import identifiers_in
 
 log = logging.getLogger(__name__)
 
 
 def kind_of(content: bytes) -> str:
     """999, 277CA, 277, 835 … from the first transaction's ST01 and GS08; X12Error if garbled."""
-    interchange = read_interchanges(content)[0]
+    interchanges = read_interchanges(content)
+    if not interchanges:
+        raise X12Error("the file holds no interchange")
+    interchange = interchanges[0]
+    if not interchange.groups:
+        raise X12Error(
+            f"the interchange holds no functional group (ISA13 {interchange.control})",
+            segment_id="ISA",
+        )
     group = interchange.groups[0]
+    if not group.transactions:
+        raise X12Error(f"functional group {group.control} holds no transaction", segment_id="GS")
     transaction_set = group.transactions[0].type
     if transaction_set == "277":
         return FileKind.CLAIM_ACK_277CA if "X214" in group.version else FileKind.STATUS_277
@@ -78,8 +90,67 @@ def _apply(kind: str, content: bytes, file_id: int, user: User | None) -> _Appli
     return _Applied(outcome.practice_id, outcome.as_summary())
 
 
+def _reason(error: Exception, *, name: str, stage: str) -> str:
+    """Why a file is quarantined. Our own refusals say it in words; anything else is a bug or
+    an input nobody foresaw: the file is quarantined all the same, so that it is neither
+    applied half nor fetched again every minute, and the traceback goes to the log."""
+    if isinstance(error, X12Error | PostingRefused):
+        log.warning("%s: %s quarantined: %s", stage, name, error)
+        return str(error)
+    log.exception("%s: %s could not be processed", stage, name)
+    return f"could not be processed: {type(error).__name__}"
+
+
+def _practice_of(content: bytes, connection: ClearinghouseConnection | None) -> int | None:
+    """Whose a file to be quarantined is, so that the practice's billers see it (staff see
+    unassigned files only). The strongest evidence found decides: our claims' control numbers
+    in it, else the 835 payee's NPI, else the receiver id (ISA08/GS03) as a practice's NPI or a
+    connection's submitter id, else the connection it came from. Evidence that points to
+    several practices attributes nothing: a file is shown to one practice or to staff."""
+    found = identifiers_in(content)
+    claims = claims_by_control_number(found.claim_numbers) if found.claim_numbers else {}
+    receivers = found.receivers
+    for practices in (
+        {claim.practice_id for claim in claims.values()},
+        set(Practice.objects.filter(npi__in=found.payee_npis).values_list("id", flat=True)),
+        set(Practice.objects.filter(npi__in=receivers).values_list("id", flat=True))
+        | set(
+            ClearinghouseConnection.objects.filter(submitter_id__in=receivers).values_list(
+                "practice_id", flat=True
+            )
+        ),
+        {connection.practice_id} if connection is not None else set(),
+    ):
+        if practices:
+            return practices.pop() if len(practices) == 1 else None
+    return None
+
+
+def _quarantine(
+    stored: StoredFile, reason: str, content: bytes, connection: ClearinghouseConnection | None
+) -> StoredFile:
+    """Quarantine the file with the reason, attributed to its practice when that can be told."""
+    if stored.practice_id is None:
+        try:
+            with transaction.atomic():  # a savepoint: a failed query must not spoil the rest
+                practice_id = _practice_of(content, connection)
+        except Exception:  # attributing is a courtesy: it must not keep the file unquarantined
+            log.exception("could not tell whose quarantined file %s is", stored.name)
+            practice_id = None
+        if practice_id is not None:
+            stored.practice_id = practice_id
+            stored.save(update_fields=["practice_id"])
+    return stored_file_quarantine(stored=stored, error=reason)
+
+
 def _receive(
-    *, name: str, content: bytes, transport: str, kind: str | None, user: User | None = None
+    *,
+    name: str,
+    content: bytes,
+    transport: str,
+    kind: str | None,
+    user: User | None = None,
+    connection: ClearinghouseConnection | None = None,
 ) -> tuple[StoredFile, _Applied | None]:
     """The one way a received file is kept and applied: stored once by checksum, then applied
     under a row lock only while not yet applied, so a file kept by a worker that died before
@@ -91,13 +162,12 @@ def _receive(
     if kind is None:
         try:
             kind = kind_of(content)
-        except X12Error as error:
+        except Exception as error:  # an unreadable file is quarantined, whatever broke
             stored, created = inbound_file_store(
                 kind=FileKind.UNKNOWN, name=name, content=content, transport=transport
             )
-            return (
-                stored_file_quarantine(stored=stored, error=str(error)) if created else stored
-            ), None
+            reason = _reason(error, name=name, stage="read")
+            return (_quarantine(stored, reason, content, connection) if created else stored), None
     stored, _created = inbound_file_store(
         kind=kind, name=name, content=content, transport=transport
     )
@@ -108,9 +178,9 @@ def _receive(
         try:
             with transaction.atomic():  # a savepoint: a refusal leaves nothing applied
                 applied = _apply(kind, content, locked.pk, user)
-        except (X12Error, PostingRefused) as error:
-            log.warning("%s %s quarantined: %s", kind, name, error)
-            return stored_file_quarantine(stored=locked, error=str(error)), None
+        except Exception as error:  # every file ends applied or quarantined
+            reason = _reason(error, name=name, stage=f"apply {kind}")
+            return _quarantine(locked, reason, content, connection), None
         if applied.practice_id is not None and locked.practice_id is None:
             locked.practice_id = applied.practice_id
             locked.save(update_fields=["practice_id"])
@@ -119,9 +189,18 @@ def _receive(
         ), applied
 
 
-def inbound_file_process(*, name: str, content: bytes, transport: str = "") -> StoredFile:
-    """Keep one received file and apply it; quarantine it with the reason if it is bad."""
-    stored, _applied = _receive(name=name, content=content, transport=transport, kind=None)
+def inbound_file_process(
+    *,
+    name: str,
+    content: bytes,
+    transport: str = "",
+    connection: ClearinghouseConnection | None = None,
+) -> StoredFile:
+    """Keep one received file and apply it; quarantine it with the reason if it is bad (for
+    the practice it can be told to be for, `connection` being where it came from)."""
+    stored, _applied = _receive(
+        name=name, content=content, transport=transport, kind=None, connection=connection
+    )
     return stored
 
 
@@ -196,9 +275,12 @@ def inbox_poll() -> PollResult:
         for inbound in sorted(files, key=lambda f: (processing_order(f.content), f.name)):
             try:
                 stored = inbound_file_process(
-                    name=inbound.name, content=inbound.content, transport=transport.name
+                    name=inbound.name,
+                    content=inbound.content,
+                    transport=transport.name,
+                    connection=connection,
                 )
-            except Exception as error:  # one file must not block the others; retried next poll
+            except Exception as error:  # not even kept (storage down?): retried next poll
                 log.exception("inbox %s: %s could not be processed", label, inbound.name)
                 result.errors.append(f"{label}: {inbound.name}: {error}")
                 continue

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Q
 
 from claims.adjudication import PaymentDecision, claims_adjudicate_payments
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
     from rcm.practice.models import User
 
 CENTS = Decimal("0.01")
+# What the rows hold: amounts are DecimalField(12, 2), LinePayment.units (7, 2) and
+# Adjustment.quantity (9, 2); PostgreSQL refuses anything that rounds to these or more.
+AMOUNT_LIMIT = Decimal(10) ** 10
+UNITS_LIMIT = Decimal(10) ** 5
+QUANTITY_LIMIT = Decimal(10) ** 7
 MAX_PROBLEMS_SHOWN = 10
 BATCH = 2000
 
@@ -146,14 +152,78 @@ def era_check(*, content: bytes) -> list[Remittance]:
         raise PostingRefused(str(error)) from error
     if not remittances:
         raise PostingRefused("the file holds no 835 transaction")
+    refusal = era_refusal(remittances)
+    if refusal:
+        raise PostingRefused(refusal)
+    return remittances
+
+
+def era_refusal(remittances: list[Remittance]) -> str:
+    """Why remittances that parse cannot be posted (amounts the books cannot hold, or they do
+    not balance); '' when they can."""
+    too_large = [problem for r in remittances for problem in _too_large(r)]
+    if too_large:
+        return f"the 835 holds amounts too large to post: {_listed(too_large)}"
     problems = [problem for r in remittances for problem in check_balance(r)]
     if problems:
-        shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        raise PostingRefused(
-            f"the 835 does not balance: {shown}" + (f" (and {more} more)" if more > 0 else "")
-        )
-    return remittances
+        return f"the 835 does not balance: {_listed(problems)}"
+    return ""
+
+
+def _listed(problems: list[str]) -> str:
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    return "; ".join(problems[:MAX_PROBLEMS_SHOWN]) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _over(value: Decimal | None, limit: Decimal) -> bool:
+    return value is not None and abs(value.quantize(CENTS)) >= limit
+
+
+def _too_large(remittance: Remittance) -> list[str]:
+    """Each amount, unit count or quantity the database cannot hold, named by its element."""
+    where = f"remittance {remittance.control_number}"
+    found = (
+        [f"{where}: BPR02 {remittance.payment_amount}"]
+        if _over(remittance.payment_amount, AMOUNT_LIMIT)
+        else []
+    )
+    found += [
+        f"{where}: PLB amount {p.amount}"
+        for p in remittance.provider_adjustments
+        if _over(p.amount, AMOUNT_LIMIT)
+    ]
+    for claim in remittance.claims:
+        named = f"claim {claim.control_number}"
+        amounts = {
+            "CLP03": claim.charge,
+            "CLP04": claim.paid,
+            "CLP05": claim.patient_responsibility,
+        }
+        found += [f"{named}: {k} {v}" for k, v in amounts.items() if _over(v, AMOUNT_LIMIT)]
+        found += _adjustments_too_large(named, claim.adjustments)
+        for number, line in enumerate(claim.service_lines, start=1):
+            at = f"{named} line {number}"
+            found += [
+                f"{at}: {k} {v}"
+                for k, v, limit in (
+                    ("SVC02", line.charge, AMOUNT_LIMIT),
+                    ("SVC03", line.paid, AMOUNT_LIMIT),
+                    ("SVC05 units", line.units, UNITS_LIMIT),
+                )
+                if _over(v, limit)
+            ]
+            found += _adjustments_too_large(at, line.adjustments)
+    return found
+
+
+def _adjustments_too_large(where: str, adjustments: Iterable[Any]) -> list[str]:
+    found = []
+    for a in adjustments:
+        if _over(a.amount, AMOUNT_LIMIT):
+            found.append(f"{where}: CAS {a.group}-{a.reason} amount {a.amount}")
+        if _over(a.quantity, QUANTITY_LIMIT):
+            found.append(f"{where}: CAS {a.group}-{a.reason} quantity {a.quantity}")
+    return found
 
 
 # --- matching: which claims, lines and practice each remittance is for (read only) ---------------
@@ -380,6 +450,17 @@ def _remittance_write(plan: _Plan, file_id: int) -> None:
 # --- the service ---------------------------------------------------------------------------------
 
 
+def _payments_lock(plans: list[_Plan]) -> None:
+    """Serialise posting per payment until the caller's transaction ends: a second process
+    posting the same payment (the same file, or another file with it) waits here, then finds
+    it posted and skips it, instead of failing on the unique trace number. Sorted, so two
+    files with the same payments in another order cannot deadlock."""
+    keys = sorted({f"835:{p.remittance.payer_id}:{p.remittance.trace_number}" for p in plans})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
 def _already_posted(plans: list[_Plan]) -> set[tuple[str, str]]:
     keys = Q(pk__in=[])
     for plan in plans:
@@ -403,6 +484,7 @@ def era_apply(
     result = PostingResult(
         stored_file_id=stored_file_id, remittances=[plan.remittance for plan in plans]
     )
+    _payments_lock(plans)
     seen = _already_posted(plans)
     decisions = []
     for plan in plans:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from rcm.files.models import Direction, FileStatus, StoredFile
@@ -26,6 +26,11 @@ def control_number_next(*, kind: str) -> int:
         return int(cursor.fetchone()[0])
 
 
+def _text(value: str) -> str:
+    """What PostgreSQL text holds: no NUL (a file name or reason from outside may have one)."""
+    return value.replace("\x00", "\\x00")
+
+
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -40,6 +45,7 @@ def stored_file_save(
     transport: str = "",
 ) -> StoredFile:
     """Keep `content` as it is, with its checksum; the caller's transaction covers the row."""
+    name = _text(name) or "unnamed"
     stored = StoredFile(
         kind=kind,
         direction=direction,
@@ -50,37 +56,50 @@ def stored_file_save(
         transport=transport,
     )
     stored.content.save(name.replace("/", "_")[-100:], ContentFile(content), save=False)
-    stored.save()
+    try:
+        stored.save()
+    except Exception:
+        stored.content.delete(save=False)  # no row, so no file: storage keeps no orphan
+        raise
     return stored
 
 
 def inbound_file_store(
     *, kind: str, name: str, content: bytes, transport: str = ""
 ) -> tuple[StoredFile, bool]:
-    """Store a received file once: (the stored file, True if new; False if seen before)."""
-    existing = StoredFile.objects.filter(
-        direction=Direction.INBOUND, sha256=sha256_of(content)
-    ).first()
+    """Store a received file once: (the stored file, True if new; False if seen before).
+
+    Two processes storing the same file at once both find none; the unique constraint lets
+    one insert and the other, blocked until that commits, takes the row it made.
+    """
+    seen = StoredFile.objects.filter(direction=Direction.INBOUND, sha256=sha256_of(content))
+    existing = seen.first()
     if existing is not None:
         return existing, False
-    with transaction.atomic():
-        return (
-            stored_file_save(
-                kind=kind,
-                direction=Direction.INBOUND,
-                name=name,
-                content=content,
-                transport=transport,
-            ),
-            True,
-        )
+    try:
+        with transaction.atomic():
+            return (
+                stored_file_save(
+                    kind=kind,
+                    direction=Direction.INBOUND,
+                    name=name,
+                    content=content,
+                    transport=transport,
+                ),
+                True,
+            )
+    except IntegrityError:
+        existing = seen.first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def stored_file_mark(
     *, stored: StoredFile, status: str, error: str = "", summary: dict[str, object] | None = None
 ) -> StoredFile:
     stored.status = status
-    stored.error = error
+    stored.error = _text(error)
     if summary is not None:
         stored.summary = summary
     stored.processed_at = timezone.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rcm.x12.base import Delimiters, describe
+from rcm.x12.base import Delimiters, describe, is_digits, shown
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 # IK304: implementation segment syntax error codes.
@@ -207,7 +207,7 @@ def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> Funct
     """One ST..SE of type 999 -> FunctionalAck."""
     st = transaction.segments[0]
     if transaction.type != "999":
-        raise st.error(f"transaction type {transaction.type!r} is not a 999")
+        raise st.error(f"transaction type {shown(transaction.type)} is not a 999")
     builder = _Builder(transaction.st_control, delimiters.component)
     for seg in transaction.segments[1:-1]:
         handler = _HANDLERS.get(seg.id)
@@ -220,19 +220,23 @@ def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> Funct
     return builder.ack
 
 
+# AK9 and IK5 counts are at most 6 digits, element positions (IK401-1) at most 2.
+_NUMBER_DIGITS = 6
+
+
 def _number(seg: Segment, position: int, *, required: bool = True) -> int:
     text = seg.get(position).strip()
     if not text and not required:
         return 0
-    if not text.isdigit():
-        raise seg.error(f"{seg.id}{position:02d} is not a number: {text!r}")
+    if not is_digits(text, _NUMBER_DIGITS):
+        raise seg.error(f"{seg.id}{position:02d} is not a number: {shown(text)}")
     return int(text)
 
 
 def _code(seg: Segment, position: int, codes: dict[str, str]) -> str:
     code = seg.get(position).strip()
     if code not in codes:
-        raise seg.error(f"{seg.id}{position:02d} {code!r} is not a valid code")
+        raise seg.error(f"{seg.id}{position:02d} {shown(code)} is not a valid code")
     return code
 
 
@@ -302,8 +306,8 @@ class _Builder:
             raise seg.error("IK4 without an IK3 segment error")
         position = seg.get(1)
         first = position.split(self.component)[0]
-        if not first.isdigit():
-            raise seg.error(f"IK401 {position!r} does not start with an element position")
+        if not is_digits(first, 2):
+            raise seg.error(f"IK401 {shown(position)} does not start with an element position")
         code = _code(seg, 3, ELEMENT_ERROR_CODES)
         self.element_error = ElementError(
             position=position,

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+
+# ASCII only: `str.isdigit` and `\d` also accept '²' and Arabic-Indic digits, which `int()`
+# then refuses (or reads) behind the guide's back.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,10 @@ def describe(codes: dict[str, str], code: str) -> str:
     """Plain-English text for a code, or a note that it is not in our list; '' for no code."""
     if not code:
         return ""
-    return codes.get(code, f"code {code!r} (no description on file)")
+    return codes.get(code, f"code {shown(code)} (no description on file)")
+
+
+_MESSAGE_LIMIT = 400
 
 
 class X12Error(ValueError):
@@ -41,6 +49,8 @@ class X12Error(ValueError):
         segment_index: int | None = None,
         line: int | None = None,
     ) -> None:
+        if len(message) > _MESSAGE_LIMIT:  # a value quoted in full from a hostile file
+            message = f"{message[: _MESSAGE_LIMIT // 2]} … {message[-_MESSAGE_LIMIT // 4 :]}"
         self.message = message
         self.segment_id = segment_id
         self.segment_index = segment_index
@@ -53,6 +63,16 @@ class X12Error(ValueError):
         if line is not None:
             where.append(f"line {line}")
         super().__init__(f"{message} ({' '.join(where)})" if where else message)
+
+
+def shown(value: str, limit: int = 20) -> str:
+    """`value` quoted for a message, cut to `limit` characters so a hostile value stays short."""
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value)} characters)"
+
+
+def is_digits(text: str, max_length: int) -> bool:
+    """Only ASCII digits, at least one and at most `max_length` of them."""
+    return len(text) <= max_length and _DIGITS.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -71,7 +91,7 @@ GENDERS = frozenset({"F", "M", "U"})
 
 def check_provider_npi(npi: str) -> None:
     """NM109 of the provider: an NPI is 10 digits."""
-    if len(npi) != 10 or not npi.isdigit():
+    if not (len(npi) == 10 and is_digits(npi, 10)):
         raise X12Error(f"provider NPI {npi!r} is not 10 digits", segment_id="NM1")
 
 

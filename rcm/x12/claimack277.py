@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rcm.x12.base import Delimiters, describe
+from rcm.x12.base import Delimiters, describe, shown
 from rcm.x12.era835 import amount, ccyymmdd
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
@@ -282,19 +282,36 @@ def walk_277(
     """Read the data and walk every 277 transaction in it; other types and versions fail."""
     with gc_paused():
         return [
-            _walk_transaction(
-                transaction, _Walker(delimiters, flavor.claim_levels, factory), flavor
-            )
+            walk_277_transaction(transaction, delimiters, flavor, factory)
             for transaction, delimiters in read_transactions(data)
         ]
+
+
+def walk_277_transaction(
+    transaction: Transaction,
+    delimiters: Delimiters,
+    flavor: Flavor,
+    factory: type[ClaimAcknowledgment],
+) -> _Walker:
+    """Walk one 277 ST..SE already read (its claims and levels are on the result)."""
+    return _walk_transaction(transaction, _Walker(delimiters, flavor.claim_levels, factory), flavor)
+
+
+def parse_277ca_transaction(
+    transaction: Transaction, delimiters: Delimiters
+) -> list[ClaimAcknowledgment]:
+    """The claims acknowledged in one 277CA ST..SE."""
+    return walk_277_transaction(transaction, delimiters, _CA, ClaimAcknowledgment).claims
 
 
 def _walk_transaction(transaction: Transaction, walker: _Walker, flavor: Flavor) -> _Walker:
     st = transaction.segments[0]
     if transaction.type != "277":
-        raise st.error(f"transaction type {transaction.type!r} is not a 277")
+        raise st.error(f"transaction type {shown(transaction.type)} is not a 277")
     if not transaction.version.startswith(flavor.version):
-        raise st.error(f"version {transaction.version!r} is not {flavor.version} ({flavor.label})")
+        raise st.error(
+            f"version {shown(transaction.version)} is not {flavor.version} ({flavor.label})"
+        )
     for seg in transaction.segments[1:-1]:
         walker.feed(seg)
     return walker
@@ -322,7 +339,7 @@ def parse_stc(seg: Segment, component: str) -> StatusReport:
 def _detail(seg: Segment, position: int, component: str) -> StatusDetail:
     parts = [*seg.get(position).split(component), "", "", ""]
     if not parts[0]:
-        raise seg.error(f"STC{position:02d} {seg.get(position)!r} has no category code")
+        raise seg.error(f"STC{position:02d} {shown(seg.get(position))} has no category code")
     return StatusDetail(parts[0], parts[1], parts[2], parts[3])
 
 
@@ -336,14 +353,14 @@ def date_or_range(seg: Segment) -> tuple[date | None, date | None]:
         start, _, end = value.partition("-")
         probe = Segment(seg.id, [start, end], seg.index, seg.line)
         return _named(probe, 1, seg, 3), _named(probe, 2, seg, 3)
-    raise seg.error(f"DTP02 {qualifier!r} is not D8 or RD8")
+    raise seg.error(f"DTP02 {shown(qualifier)} is not D8 or RD8")
 
 
 def _named(probe: Segment, position: int, seg: Segment, real: int) -> date | None:
     try:
         return ccyymmdd(probe, position)
     except ValueError:
-        raise seg.error(f"{seg.id}{real:02d} is not a date range: {seg.get(real)!r}") from None
+        raise seg.error(f"{seg.id}{real:02d} is not a date range: {shown(seg.get(real))}") from None
 
 
 class _Walker:
@@ -375,11 +392,11 @@ class _Walker:
     def hl(self, seg: Segment) -> None:
         hl_id, parent, level = seg.get(1).strip(), seg.get(2).strip(), seg.get(3)
         if not hl_id or hl_id in self.hl_ids:
-            raise seg.error(f"HL01 {hl_id!r} is empty or used twice")
+            raise seg.error(f"HL01 {shown(hl_id)} is empty or used twice")
         if parent and parent not in self.hl_ids:
-            raise seg.error(f"HL02 parent {parent!r} is not an earlier HL")
+            raise seg.error(f"HL02 parent {shown(parent)} is not an earlier HL")
         if level not in _KNOWN_LEVELS:
-            raise seg.error(f"HL03 level code {level!r} is not used in a 277")
+            raise seg.error(f"HL03 level code {shown(level)} is not used in a 277")
         if level == "20" and parent:
             raise seg.error("HL03 20 (information source) must not have a parent")
         if level != "20" and not parent:
@@ -412,7 +429,9 @@ class _Walker:
 
     def _start_claim(self, seg: Segment) -> None:
         if seg.get(1) != "2" or not seg.get(2).strip():
-            raise seg.error(f"claim TRN must be TRN*2 with a control number, got {seg.get(1)!r}")
+            raise seg.error(
+                f"claim TRN must be TRN*2 with a control number, got {shown(seg.get(1))}"
+            )
         payer = self.names.get("payer", ("", "", ""))
         provider = self.names.get("provider", ("", "", ""))
         patient = self.names.get("QC") or self.names.get("IL") or ("", "", "")
@@ -465,7 +484,7 @@ class _Walker:
             raise seg.error("SVC outside a claim")
         parts = seg.get(1).split(self.component)
         if len(parts) < 2 or not parts[1]:
-            raise seg.error(f"SVC01 {seg.get(1)!r} is not qualifier{self.component}code")
+            raise seg.error(f"SVC01 {shown(seg.get(1))} is not qualifier{self.component}code")
         self.line = ServiceLineStatus(
             qualifier=parts[0],
             procedure_code=parts[1],

@@ -15,6 +15,7 @@ from rcm.x12.base import (
     check_genders,
     check_provider_npi,
     describe,
+    shown,
 )
 from rcm.x12.era835 import amount, ccyymmdd
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
@@ -340,9 +341,9 @@ def parse_transaction(
     """One ST..SE of type 271 -> its responses (payer-level AAA copied into each)."""
     st = transaction.segments[0]
     if transaction.type != "271":
-        raise st.error(f"transaction type {transaction.type!r} is not a 271")
+        raise st.error(f"transaction type {shown(transaction.type)} is not a 271")
     if not transaction.version.startswith("005010X279"):
-        raise st.error(f"version {transaction.version!r} is not 005010X279A1 (271)")
+        raise st.error(f"version {shown(transaction.version)} is not 005010X279A1 (271)")
     builder = _Builder(transaction.st_control, delimiters)
     for seg in transaction.segments[1:-1]:
         handler = _HANDLERS.get(seg.id)
@@ -401,11 +402,11 @@ class _Builder:
     def hl(self, seg: Segment) -> None:
         hl_id, parent, level = seg.get(1).strip(), seg.get(2).strip(), seg.get(3)
         if not hl_id or hl_id in self.hl_ids:
-            raise seg.error(f"HL01 {hl_id!r} is empty or used twice")
+            raise seg.error(f"HL01 {shown(hl_id)} is empty or used twice")
         if parent and parent not in self.hl_ids:
-            raise seg.error(f"HL02 parent {parent!r} is not an earlier HL")
+            raise seg.error(f"HL02 parent {shown(parent)} is not an earlier HL")
         if level not in _LEVELS:
-            raise seg.error(f"HL03 level code {level!r} is not used in a 271")
+            raise seg.error(f"HL03 level code {shown(level)} is not used in a 271")
         if (level == "20") == bool(parent):
             raise seg.error(f"HL03 {level}: only the information source (20) has no parent")
         self.hl_ids.add(hl_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rcm.x12.base import Delimiters
+from rcm.x12.base import Delimiters, is_digits, shown
 from rcm.x12.reader import Segment, Transaction, gc_paused, read_transactions
 
 ZERO = Decimal("0")
@@ -15,7 +15,8 @@ ONE = Decimal("1")
 # CR (corrections and reversals) left the code list in 5010 but still appears in real files.
 CAS_GROUP_CODES = frozenset({"CO", "OA", "PI", "PR", "CR"})
 REVERSAL_STATUS = "22"
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # ASCII digits: `\d` takes any script
+_NUMBER_DIGITS = 18  # an X12 R element has at most 18 digits, sign and point not counted
 
 
 @dataclass
@@ -118,8 +119,9 @@ def amount(seg: Segment, position: int, default: Decimal | None = None) -> Decim
         if default is None:
             raise seg.error(f"{seg.id}{position:02d} is required and empty")
         return default
-    if not _NUMBER.fullmatch(text):
-        raise seg.error(f"{seg.id}{position:02d} is not a number: {text!r}")
+    digits = len(text) - text.startswith("-") - ("." in text)
+    if digits > _NUMBER_DIGITS or not _NUMBER.fullmatch(text):
+        raise seg.error(f"{seg.id}{position:02d} is not a number: {shown(text)}")
     return Decimal(text)
 
 
@@ -129,11 +131,11 @@ def ccyymmdd(seg: Segment, position: int) -> date | None:
     if not text:
         return None
     try:
-        if len(text) != 8 or not text.isdigit():
+        if len(text) != 8 or not is_digits(text, 8):
             raise ValueError(text)
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise seg.error(f"{seg.id}{position:02d} is not a date CCYYMMDD: {text!r}") from None
+        raise seg.error(f"{seg.id}{position:02d} is not a date CCYYMMDD: {shown(text)}") from None
 
 
 def parse_835(data: bytes | str) -> list[Remittance]:
@@ -146,7 +148,7 @@ def parse_transaction(transaction: Transaction, delimiters: Delimiters) -> Remit
     """One ST..SE of type 835 -> Remittance."""
     st = transaction.segments[0]
     if transaction.type != "835":
-        raise st.error(f"transaction type {transaction.type!r} is not an 835")
+        raise st.error(f"transaction type {shown(transaction.type)} is not an 835")
     builder = _Builder(Remittance(control_number=transaction.st_control), delimiters)
     for seg in transaction.segments[1:-1]:
         builder.feed(seg)
@@ -255,7 +257,7 @@ class _Builder:
         claim = self.need_claim(seg)
         group = seg.get(1)
         if group not in CAS_GROUP_CODES:
-            raise seg.error(f"CAS01 {group!r} is not an adjustment group code")
+            raise seg.error(f"CAS01 {shown(group)} is not an adjustment group code")
         target = self.line.adjustments if self.line is not None else claim.adjustments
         for first in range(2, 20, 3):
             reason = seg.get(first)
@@ -283,7 +285,7 @@ class _Builder:
         parts = seg.get(1).split(self.component)
         if len(parts) < 2 or not parts[1]:
             raise seg.error(
-                f"SVC01 {seg.get(1)!r} is not qualifier{self.component}procedure code "
+                f"SVC01 {shown(seg.get(1))} is not qualifier{self.component}procedure code "
                 f"(the ISA16 component separator is {self.component!r})"
             )
         self.line = ServiceLine(

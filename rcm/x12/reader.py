@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from rcm.x12.base import Delimiters, X12Error
+from rcm.x12.base import Delimiters, X12Error, is_digits, shown
 
 _BOM = "\ufeff"
+_BLANKS = " \t\r\n\v\f"  # not str.isspace: that takes \x1c-\x1f, good delimiters
 _ISA_ELEMENTS = 16
 _ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+# IEA01, GE01 and SE01 are at most 5, 6 and 10 digits in the guides.
+_COUNT_DIGITS = 10
 
 
 @dataclass(slots=True)
@@ -101,29 +104,50 @@ def _decode(data: bytes | str) -> tuple[str, int]:
     return stripped, text.count("\n", 0, len(text) - len(stripped))
 
 
+def decoded(data: bytes | str) -> str:
+    """The data as text (UTF-8, else Latin-1), without BOM and leading whitespace."""
+    return _decode(data)[0]
+
+
+def _isa_error(message: str) -> X12Error:
+    return X12Error(message, segment_id="ISA", segment_index=1, line=1)
+
+
+def _unusable(char: str) -> bool:
+    """A delimiter that would also occur in ordinary data: a letter, a digit or a space."""
+    return char.isalnum() or char in _BLANKS
+
+
 def detect_delimiters(text: str) -> Delimiters:
     """Delimiters from the ISA at the start of `text` (already stripped of BOM and whitespace)."""
     if not text.startswith("ISA") or len(text) < 4:
         raise X12Error("not an X12 interchange: the data does not start with ISA", line=1)
     element = text[3]
+    if _unusable(element):
+        raise _isa_error(f"ISA element separator {element!r} is not usable")
     pos = 0
     for _ in range(_ISA_ELEMENTS):
         pos = text.find(element, pos + 1)
         if pos < 0:
-            raise X12Error("ISA segment is incomplete", segment_id="ISA", segment_index=1, line=1)
+            raise _isa_error("ISA segment is incomplete")
     if pos + 2 >= len(text):
-        raise X12Error("ISA segment has no terminator", segment_id="ISA", segment_index=1, line=1)
+        raise _isa_error("ISA segment has no terminator")
     component = text[pos + 1]
     terminator = text[pos + 2]
+    if _unusable(component):
+        raise _isa_error(f"ISA16 component separator {component!r} is not usable")
+    if component == element:
+        raise _isa_error(f"ISA16 component separator {component!r} is the element separator")
     if terminator.isalnum() or terminator in " " + element + component:
-        raise X12Error(
-            f"ISA segment terminator {terminator!r} is not usable",
-            segment_id="ISA",
-            segment_index=1,
-            line=1,
-        )
+        raise _isa_error(f"ISA segment terminator {terminator!r} is not usable")
     isa = text[: pos + 2].split(element)
     repetition = isa[11] if isa[12] >= "00501" and len(isa[11]) == 1 else ""
+    if repetition == component:  # real senders do this (`^` for both): read as no repetition
+        repetition = ""
+    if repetition and repetition in (element, terminator):
+        raise _isa_error(
+            f"ISA11 repetition separator {repetition!r} is also the element or segment separator"
+        )
     if terminator == "\r":
         terminator = "\n"
     return Delimiters(
@@ -131,24 +155,48 @@ def detect_delimiters(text: str) -> Delimiters:
     )
 
 
+# C0 control characters have no place in X12 data, but may serve as delimiters.
+_CONTROLS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
+
+
+def _check_controls(text: str, delims: Delimiters, skipped_lines: int) -> None:
+    """Refuse the first control character in the data that is not a delimiter."""
+    allowed = {delims.element, delims.component, delims.repetition, delims.segment}
+    bad = _CONTROLS - allowed
+    if not bad or bad.isdisjoint(text):
+        return
+    pos = min(at for at in (text.find(c) for c in bad) if at >= 0)
+    start = text.rfind(delims.segment, 0, pos) + 1
+    sid = text[start:pos].lstrip().split(delims.element, 1)[0][:3]
+    raise X12Error(
+        f"control character {text[pos]!r} in the data",
+        segment_id=sid or None,
+        segment_index=text.count(delims.segment, 0, pos) + 1,
+        line=1 + skipped_lines + text.count("\n", 0, pos),
+    )
+
+
 def tokenize(data: bytes | str) -> tuple[Delimiters, list[Segment]]:
     """Split the data into segments with their 1-based index and line; no envelope checks."""
     text, skipped_lines = _decode(data)
     delims = detect_delimiters(text)
-    if delims.segment == "\n":
+    if "\r" in text:  # CRLF and CR-only files: lines end in LF from here on
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_controls(text, delims, skipped_lines)
     element = delims.element
     segments: list[Segment] = []
     append = segments.append
     line = 1 + skipped_lines
+    ends_line = delims.segment == "\n"  # each terminator ends a line too
     index = 0
     for piece in text.split(delims.segment):
         start_line = line
-        if piece[:1].isspace() or "\n" in piece:
-            content = piece.lstrip()
+        line += ends_line
+        if piece[:1] in _BLANKS or "\n" in piece:
+            content = piece.lstrip(_BLANKS)
             start_line += piece.count("\n", 0, len(piece) - len(content))
             line += piece.count("\n")
-            content = content.rstrip("\r\n")
+            content = content.rstrip("\n")
             if not content:
                 continue
         else:
@@ -158,8 +206,8 @@ def tokenize(data: bytes | str) -> tuple[Delimiters, list[Segment]]:
         index += 1
         parts = content.split(element)
         sid = parts[0]
-        if not (2 <= len(sid) <= 3 and sid.isalnum()):
-            raise X12Error(f"bad segment id {sid[:10]!r}", segment_index=index, line=start_line)
+        if not (2 <= len(sid) <= 3 and sid.isascii() and sid.isalnum()):
+            raise X12Error(f"bad segment id {shown(sid, 10)}", segment_index=index, line=start_line)
         append(Segment(sid, parts[1:], index, start_line))
     return delims, segments
 
@@ -198,8 +246,8 @@ def _read_all(data: bytes | str) -> list[Interchange]:
 
 def _count(seg: Segment, position: int) -> int:
     value = seg.get(position).strip()
-    if not value.isdigit():
-        raise seg.error(f"{seg.id}{position:02d} is not a count: {value!r}")
+    if not is_digits(value, _COUNT_DIGITS):
+        raise seg.error(f"{seg.id}{position:02d} is not a count: {shown(value)}")
     return int(value)
 
 
@@ -250,7 +298,7 @@ def _check_trailer(seg: Segment, counted: int, control: str, child: str, header:
     if declared != counted:
         raise seg.error(f"{seg.id}01 says {declared} {child}, found {counted}")
     if seg.get(2).strip() != control.strip():
-        raise seg.error(f"{seg.id}02 {seg.get(2)!r} does not match {header} {control!r}")
+        raise seg.error(f"{seg.id}02 {shown(seg.get(2))} does not match {header} {shown(control)}")
 
 
 def _read_group(segments: list[Segment], pos: int) -> tuple[FunctionalGroup, int]:

@@ -21,7 +21,9 @@ from rcm.x12.claimack277 import (
     LevelStatus,
     StatusReport,
     walk_277,
+    walk_277_transaction,
 )
+from rcm.x12.reader import Transaction
 from rcm.x12.writer import (
     FunctionalGroup,
     InterchangeHeader,
@@ -129,6 +131,14 @@ def parse_277(data: bytes | str) -> list[ClaimStatusAnswer]:
     for walker in walk_277(data, _X212, ClaimStatusAnswer):
         claims.extend(c for c in walker.claims if isinstance(c, ClaimStatusAnswer))
     return claims
+
+
+def parse_277_transaction(
+    transaction: Transaction, delimiters: Delimiters
+) -> list[ClaimStatusAnswer]:
+    """The claim statuses in one 277 (X212) ST..SE."""
+    walker = walk_277_transaction(transaction, delimiters, _X212, ClaimStatusAnswer)
+    return [c for c in walker.claims if isinstance(c, ClaimStatusAnswer)]
 
 
 def parse_277_levels(data: bytes | str) -> list[LevelStatus]:

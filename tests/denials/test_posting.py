@@ -293,3 +293,35 @@ def test_a_refused_file_fixed_later_is_posted(db):
 )
 def test_money_has_two_places(amount, text):
     assert money(Decimal(amount)) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "where"),
+    [("10000000000", "BPR02"), ("-10000000000", "BPR02"), ("99999999999.99", "BPR02")],
+)
+def test_an_amount_larger_than_the_books_hold_is_refused_before_anything_is_written(
+    db, amount, where
+):
+    practice = PracticeFactory(npi=PAYEE_NPI)
+    huge = one_claim_payment(trace="T1", npi=PAYEE_NPI).replace(b"*80*", f"*{amount}*".encode())
+    huge = huge.replace(b"*80*0*", f"*{amount}*0*".encode())
+
+    with pytest.raises(PostingRefused) as refused:
+        era_post(content=huge, name="huge.835")
+
+    assert str(refused.value).startswith("the 835 holds amounts too large to post:")
+    assert f"{where} {amount}" in str(refused.value)
+    assert nothing_posted()
+    kept = StoredFile.objects.get()
+    assert kept.status == FileStatus.QUARANTINED and "too large" in kept.error
+    assert kept.practice_id in (None, practice.pk)
+
+
+def test_the_largest_amount_the_books_hold_is_posted(db):
+    PracticeFactory(npi=PAYEE_NPI)
+    largest = one_claim_payment(trace="T1", npi=PAYEE_NPI).replace(b"*80*", b"*9999999999.99*")
+    largest = largest.replace(b"*80*0*", b"*9999999999.99*0*")
+
+    era_post(content=largest, name="largest.835")
+
+    assert Remittance.objects.get().payment_amount == D("9999999999.99")
