@@ -106,6 +106,13 @@ def setup_member_role(
                 messages.success(request, f"{name} is no longer {label} at {practice}.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    return _back_to_members(request, practice)
+
+
+def _back_to_members(request: AuthenticatedRequest, practice: Practice) -> HttpResponse:
+    """The members page, unless the administrator has just given up administering here."""
+    if practice not in selectors.administered_practices(user=request.user):
+        return redirect("home")
     return redirect("practice-setup-members", practice_id=practice.pk)
 
 
@@ -123,7 +130,7 @@ def setup_member_deactivate(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{name} no longer has access to {practice}.")
-    return redirect("practice-setup-members", practice_id=practice.pk)
+    return _back_to_members(request, practice)
 
 
 # --- providers -----------------------------------------------------------------------------------

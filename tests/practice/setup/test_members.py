@@ -102,9 +102,10 @@ def test_an_administrator_can_step_down_when_another_remains(
     )
     url = reverse("practice-setup-member-role", args=[practice_a.pk, administrator.pk])
 
-    admin_client.post(url, {"role": Role.ADMINISTRATOR, "change": "remove"})
+    response = admin_client.post(url, {"role": Role.ADMINISTRATOR, "change": "remove"})
 
     assert not Membership.objects.filter(user=administrator, practice=practice_a).exists()
+    assert response["Location"] == reverse("home")
 
 
 def test_deactivating_ends_only_this_practices_memberships(
