@@ -122,6 +122,12 @@ class FeeImportForm(SetupForm):
         error_messages={"required": "Choose the CSV file.", "empty": "The file is empty."},
     )
 
+    def clean_effective_from(self) -> Any:
+        day = self.cleaned_data["effective_from"]
+        if not 2000 <= day.year <= 2100:
+            raise forms.ValidationError("Choose a start date between 2000 and 2100.")
+        return day
+
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
         if upload.size > FEE_CSV_MAX_BYTES:
@@ -153,8 +159,28 @@ class ConnectionForm(SetupForm):
         required=False,
         # Never echoed back: a mistyped secret must not come back in the page.
         widget=forms.PasswordInput(render_value=False),
-        help_text="Never the password itself: env:NAME, the environment variable on the server "
-        "that holds it. Leave blank to keep the current one.",
+        help_text="Never the password itself: env:CLEARINGHOUSE_NAME, the environment variable on "
+        "the server that holds it. Leave blank to keep the current one.",
+    )
+    known_host_key = forms.CharField(
+        label="Server host key",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The SFTP server's public key (ssh-ed25519 AAAA…), from the clearinghouse. "
+        "Leave blank to keep the current one.",
+    )
+    outbox_dir = forms.CharField(
+        label="Upload folder",
+        max_length=200,
+        required=False,
+        help_text="Theirs for our claims, e.g. /inbound",
+    )
+    inbox_dir = forms.CharField(
+        label="Reply folder",
+        max_length=200,
+        required=False,
+        help_text="Where they leave 999, 277 and 835 files",
     )
     submitter_id = forms.CharField(label="Submitter id (ISA06)", max_length=15, required=False)
     receiver_id = forms.CharField(label="Receiver id (ISA08)", max_length=15, required=False)

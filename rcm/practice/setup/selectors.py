@@ -131,6 +131,12 @@ def secret_shown(value: object) -> str:
     return text if text.startswith("env:") else MASK
 
 
+def connection_host_key_shown(connection: ClearinghouseConnection | None) -> str:
+    """The server's public key, shortened (it is public, but long)."""
+    key = str((connection.config if connection else {}).get("known_host_key") or "")
+    return key if len(key) <= 40 else f"{key[:24]}…{key[-12:]}"
+
+
 def connection_secrets_shown(connection: ClearinghouseConnection | None) -> dict[str, str]:
     """{label: shown} for the secrets the connection has: never a stored value in clear."""
     config = connection.config if connection else {}

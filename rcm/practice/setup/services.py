@@ -213,8 +213,43 @@ def fee_schedule_import(
 # --- the clearinghouse connection ----------------------------------------------------------------
 
 TRANSPORTS = ("sandbox", "sftp")
-SECRET_REFERENCE = re.compile(r"^env:[A-Z_][A-Z0-9_]{0,63}$")
+# A practice administrator may point the password only at variables the operator set aside for
+# clearinghouse secrets: any other name (env:DJANGO_SECRET_KEY) would send that secret to
+# whichever host the form names. The operator may use any name in the Django admin.
+SECRET_PREFIX = "CLEARINGHOUSE_"  # noqa: S105 (a variable-name prefix, not a secret)
+SECRET_REFERENCE = re.compile(rf"^env:{SECRET_PREFIX}[A-Z0-9_]{{1,50}}$")
 SECRET_KEYS = ("password", "private_key_passphrase", "private_key")
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+_DIR = re.compile(r"^/[^\x00-\x1f]{0,200}$")
+
+
+def _connection_refusals(
+    *, transport: str, host: str, username: str, password: str, known_host_key: str,
+    outbox_dir: str, inbox_dir: str, current: dict[str, Any],
+) -> dict[str, str]:  # fmt: skip
+    refusals: dict[str, str] = {}
+    if transport not in TRANSPORTS:
+        refusals["transport"] = "Choose sandbox or SFTP."
+    if password and not SECRET_REFERENCE.match(password):
+        refusals["password"] = (
+            "Do not type the password here. Ask the operator to put it in an environment "
+            f"variable named {SECRET_PREFIX}… on the server, and enter env:{SECRET_PREFIX}NAME "
+            f"(e.g. env:{SECRET_PREFIX}SFTP_PASSWORD)."
+        )
+    if host and not _HOST.match(host):
+        refusals["host"] = "Enter the host name only, e.g. sftp.clearinghouse.example."
+    for name, folder in (("outbox_dir", outbox_dir), ("inbox_dir", inbox_dir)):
+        if folder and not _DIR.match(folder):
+            refusals[name] = "Enter an absolute folder path, e.g. /inbound."
+    if transport == "sftp":
+        if not (host and username):
+            refusals.setdefault("host", "An SFTP connection needs the host and the username.")
+        if not (known_host_key or current.get("known_host_key")):
+            refusals["known_host_key"] = (
+                "An SFTP connection needs the server's public key (ssh-ed25519 AAAA…): ask the "
+                "clearinghouse for it."
+            )
+    return refusals
 
 
 def connection_save(
@@ -225,39 +260,39 @@ def connection_save(
     port: int | None = None,
     username: str = "",
     password: str = "",
+    known_host_key: str = "",
+    outbox_dir: str = "",
+    inbox_dir: str = "",
     submitter_id: str = "",
     receiver_id: str = "",
     is_active: bool = True,
 ) -> ClearinghouseConnection:
     """Set the practice's default connection (for all payers).
 
-    Secrets are never stored: the password is a reference `env:NAME` to an environment
-    variable on the server. A blank password keeps the current one.
+    Secrets are never stored: the password is a reference `env:CLEARINGHOUSE_…` to an
+    environment variable on the server. A blank password or host key keeps the current one.
     """
-    if transport not in TRANSPORTS:
-        raise ValidationError({"transport": "Choose sandbox or SFTP."})
-    password = password.strip()
-    if password and not SECRET_REFERENCE.match(password):
-        raise ValidationError(
-            {
-                "password": "Do not type the password here. Put it in an environment variable "
-                "on the server and enter its name as env:NAME (e.g. env:SFTP_PASSWORD)."
-            }
-        )
-    if transport == "sftp" and not (host and username):
-        raise ValidationError("An SFTP connection needs the host and the username.")
+    password, known_host_key = password.strip(), known_host_key.strip()
     with transaction.atomic():
         connection, _ = ClearinghouseConnection.objects.select_for_update().get_or_create(
             practice=practice, payer=None
         )
         config = dict(connection.config or {})
-        config.update({"host": host, "username": username})
-        if port:
-            config["port"] = port
-        else:
-            config.pop("port", None)
+        refusals = _connection_refusals(
+            transport=transport, host=host, username=username, password=password,
+            known_host_key=known_host_key, outbox_dir=outbox_dir, inbox_dir=inbox_dir,
+            current=config,
+        )  # fmt: skip
+        if refusals:
+            raise ValidationError(refusals)
+        config.update(
+            {"host": host, "username": username, "port": port, "outbox_dir": outbox_dir,
+             "inbox_dir": inbox_dir}
+        )  # fmt: skip
         if password:
             config["password"] = password
+        if known_host_key:
+            config["known_host_key"] = known_host_key
         connection.transport = transport
         connection.config = {key: value for key, value in config.items() if value not in ("", None)}
         connection.submitter_id = submitter_id

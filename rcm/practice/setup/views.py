@@ -251,6 +251,8 @@ def setup_clearinghouse(request: AuthenticatedRequest, practice_id: int) -> Http
         "host": config.get("host", ""),
         "port": config.get("port"),
         "username": config.get("username", ""),
+        "outbox_dir": config.get("outbox_dir", ""),
+        "inbox_dir": config.get("inbox_dir", ""),
         "submitter_id": connection.submitter_id if connection else "",
         "receiver_id": connection.receiver_id if connection else "",
         "is_active": connection.is_active if connection else True,
@@ -272,4 +274,5 @@ def setup_clearinghouse(request: AuthenticatedRequest, practice_id: int) -> Http
         form=form,
         connection=connection,
         secrets=selectors.connection_secrets_shown(connection),
+        host_key=selectors.connection_host_key_shown(connection),
     )

@@ -119,3 +119,10 @@ def test_another_practices_schedule_is_not_found(admin_client, practice_a, pract
     response = _import(admin_client, practice_b, b"99213,145.00\n")
     assert response.status_code == 404
     assert FeeScheduleEntry.objects.get().charge == Decimal("1.00")
+
+
+def test_a_start_date_out_of_range_is_refused(admin_client, practice_a):
+    response = _import(admin_client, practice_a, b"99213,145.00\n", effective_from="9999-01-01")
+
+    assert "Choose a start date between 2000 and 2100." in response.content.decode()
+    assert not FeeSchedule.objects.exists()
