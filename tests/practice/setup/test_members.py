@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from rcm.audit.models import AuditEvent
 from rcm.practice.models import Membership, Role, User
 from tests.factories import MembershipFactory, UserFactory
 
@@ -152,3 +153,17 @@ def test_an_administrator_elsewhere_is_refused_in_a_practice_where_they_bill(
 
     assert client.get(_members_url(practice_a)).status_code == 403
     assert client.get(_members_url(practice_b)).status_code == 200
+
+
+def test_role_changes_are_in_the_audit_trail(admin_client, practice_a, administrator, coder):
+    url = reverse("practice-setup-member-role", args=[practice_a.pk, coder.pk])
+    admin_client.post(url, {"role": Role.BILLER, "change": "add"})
+    admin_client.post(url, {"role": Role.BILLER, "change": "remove"})
+
+    events = AuditEvent.objects.filter(table_name="practice_membership", actor=administrator)
+    assert list(events.order_by("id").values_list("action", "practice_id")) == [
+        ("insert", practice_a.pk),
+        ("delete", practice_a.pk),
+    ]
+    log = admin_client.get(reverse("audit-log"), {"actor": "admin_a"})
+    assert "Membership #" in log.content.decode()
