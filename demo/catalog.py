@@ -159,16 +159,19 @@ class DemoLogin:
     first_name: str
     last_name: str
     grants: tuple[tuple[str, str], ...]  # (practice key, role)
-    superuser: bool = False
+    # The operator runs the installation (the Django admin) and is a member of no practice;
+    # everyone else, administrators included, works in the app only.
+    operator: bool = False
 
 
 LOGINS = (
     DemoLogin("frontdesk", "Dana", "Whitaker", (("maple", Role.FRONT_DESK),)),
     DemoLogin("coder", "Corey", "Lindqvist", (("maple", Role.CODER),)),
     DemoLogin("biller", "Billie", "Okafor", (("maple", Role.BILLER),)),
-    DemoLogin("admin", "Alex", "Moreno", (("maple", Role.ADMINISTRATOR),), superuser=True),
+    DemoLogin("admin", "Alex", "Moreno", (("maple", Role.ADMINISTRATOR),)),
     DemoLogin("agency", "Avery", "Chen", (("maple", Role.BILLER), ("riverside", Role.BILLER))),
     DemoLogin("pedsadmin", "Priya", "Raman", (("riverside", Role.ADMINISTRATOR),)),
+    DemoLogin("operator", "Ola", "Lindgren", (), operator=True),
 )
 
 

@@ -77,6 +77,8 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
 def logins_ensure(practices: dict[str, Practice], *, report_kept: bool = False) -> list[str]:
     """Create the missing demo logins; with `report_kept`, name those that keep another password.
 
+    A demo login's staff flags are put back to the catalog's on every run: an older demo made
+    `admin` a superuser, and only the operator may reach the Django admin.
     Checking a password costs a deliberate slow hash, so only the first load asks.
     """
     password: str | None = None
@@ -88,10 +90,14 @@ def logins_ensure(practices: dict[str, Practice], *, report_kept: bool = False) 
             user = User.objects.create(
                 username=login.username, first_name=login.first_name,
                 last_name=login.last_name, email=f"{login.username}@example.com",
-                password=password, is_staff=login.superuser, is_superuser=login.superuser,
+                password=password, is_staff=login.operator, is_superuser=login.operator,
             )  # fmt: skip
-        elif report_kept and not user.check_password(DEMO_PASSWORD):
-            kept.append(login.username)
+        else:
+            if report_kept and not user.check_password(DEMO_PASSWORD):
+                kept.append(login.username)
+            if (user.is_staff, user.is_superuser) != (login.operator, login.operator):
+                user.is_staff = user.is_superuser = login.operator
+                user.save(update_fields=["is_staff", "is_superuser"])
         for practice_key, role in login.grants:
             membership_grant(user=user, practice=practices[practice_key], role=role)
     return kept
@@ -237,13 +243,19 @@ def logins_table() -> str:
         grants.setdefault(membership.user.username, []).append(
             f"{role_labels[membership.role]} at {membership.practice.name}"
         )
-    if not grants:
+    operators = set(
+        User.objects.filter(
+            username__in=[login.username for login in LOGINS if login.operator],
+            is_staff=True,
+            is_superuser=True,
+        ).values_list("username", flat=True)
+    )
+    if not grants and not operators:
         return "No demo logins yet: run `manage.py load_demo`."
-    staff = set(User.objects.filter(username__in=grants, is_superuser=True)
-                .values_list("username", flat=True))  # fmt: skip
     rows = [f"Demo logins (password for each: {DEMO_PASSWORD})"]
     for login in LOGINS:
         if login.username in grants:
-            extra = ["Django admin (/admin/)"] if login.username in staff else []
-            rows.append(f"  {login.username:<10} {'; '.join(grants[login.username] + extra)}")
+            rows.append(f"  {login.username:<10} {'; '.join(grants[login.username])}")
+        elif login.username in operators:
+            rows.append(f"  {login.username:<10} operator: the Django admin (/admin/), no practice")
     return "\n".join(rows)

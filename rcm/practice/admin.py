@@ -1,9 +1,15 @@
-"""Django admin for setup and reference data: practices, members, providers, payers, fees."""
+"""Django admin for the operator: practices, members, providers, payers, fees.
+
+The Django admin is the operator's tool (staff only); practice administrators do their setup in
+the app, fenced to their practices (`rcm/practice/setup/`). API tokens are bearer secrets, so
+their keys are never listed here: DRF's token admin is taken off the site.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from rcm.practice.models import (
     ClearinghouseConnection,
@@ -15,6 +21,9 @@ from rcm.practice.models import (
     Provider,
     User,
 )
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
 
 
 class MembershipInline(admin.TabularInline):

@@ -90,9 +90,14 @@ def test_load_demo_builds_every_stage_once():
                   .values_list("group", "reason"))  # fmt: skip
     assert {("CO", "45"), ("PR", "2"), ("PR", "3"), ("CO", "97"), ("PR", "204")} <= reasons
     admin, agency = User.objects.get(username="admin"), User.objects.get(username="agency")
-    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+    # The practice administrator works in the app only; the Django admin is the operator's.
+    assert not admin.is_staff and not admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+    operator = User.objects.get(username="operator")
+    assert operator.is_staff and operator.is_superuser and operator.check_password(DEMO_PASSWORD)
+    assert not operator.memberships.exists()
     assert agency.memberships.values("practice").distinct().count() == 2
     assert "pedsadmin" in output
+    assert "operator   operator: the Django admin (/admin/), no practice" in output
 
     before = _table_counts(ids)
     started = time.monotonic()

@@ -1,9 +1,12 @@
-"""The Django admin opens for staff, shows reference data, and cannot alter the audit trail."""
+"""The Django admin is the operator's: it opens for staff only, shows reference data, cannot alter
+the audit trail, and never shows an API token's key."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from rcm.audit.models import AuditEvent
 from tests.factories import PatientFactory, UserFactory
@@ -31,3 +34,29 @@ def test_audit_rows_cannot_be_deleted_from_the_admin(staff_client, practice_a):
     url = reverse("admin:audit_auditevent_delete", args=[event.pk])
     assert staff_client.post(url, {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_practice_administrator_gets_no_django_admin(client, administrator, practice_a):
+    PatientFactory(practice=practice_a)
+    client.force_login(administrator)
+
+    for url in (reverse("admin:index"), reverse("admin:audit_auditevent_changelist")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_no_admin_page_shows_an_api_token_key(staff_client, administrator):
+    token = Token.objects.create(user=administrator)
+    pages = [reverse("admin:index")]
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        pages.append(reverse("admin:{}_{}_changelist".format(*info)))
+    pages.append(reverse("admin:practice_user_change", args=[administrator.pk]))
+
+    for url in pages:
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        assert token.key not in response.content.decode(), url
+    registered = {model._meta.model_name for model in admin.site._registry}
+    assert not registered & {"token", "tokenproxy"}
