@@ -49,7 +49,7 @@ DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default=None) or (
     embedded.postgres_owner_url(VAR_DIR) if _EMBEDDED_DATABASE else DATABASE_URL
 )
 RCM_APP_DB_ROLE = env("RCM_APP_DB_ROLE", default="rcm_app")
-_OWNER_COMMANDS = {"migrate", "flush", "test", "db_app_role", "restore"}
+_OWNER_COMMANDS = {"migrate", "flush", "test", "db_app_role"}
 DATABASE_AS_OWNER = (
     env.bool("RCM_DATABASE_AS_OWNER", default=False)
     or "pytest" in sys.modules
