@@ -11,7 +11,7 @@ export PYTHONUNBUFFERED := 1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run setup services data test check lint pytest stop destroy chromium bench clean
+.PHONY: run setup services data test check lint pytest stop destroy chromium bench load clean
 
 run: setup data
 	@$(BIN)/python manage.py demo_logins --url http://127.0.0.1:$(PORT)/
@@ -72,6 +72,11 @@ chromium:
 
 bench: setup
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+# Load test (by hand): gunicorn on a free 127.0.0.1 port with the demo data, 50 locust users, 60 s.
+load: data
+	@[ -x "$(BIN)/locust" ] || $(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

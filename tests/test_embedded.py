@@ -24,3 +24,11 @@ def test_starting_again_returns_the_same_servers():
 
 def test_settings_use_the_embedded_servers():
     assert embedded.postgres_url(settings.VAR_DIR) == settings.DATABASE_URL
+
+
+def test_the_app_runs_as_its_own_role_and_migrations_as_the_owner():
+    app_url = embedded.postgres_url(settings.VAR_DIR)
+    owner_url = embedded.postgres_owner_url(settings.VAR_DIR)
+    assert app_url.startswith("postgres://rcm_app@/")
+    assert owner_url.startswith("postgres://postgres@/")
+    assert owner_url == settings.DATABASE_OWNER_URL

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 
 from rcm.audit.context import audit_context_set
@@ -27,5 +29,8 @@ class AuditContextMiddleware:
         actor_id = user.pk if user is not None and user.is_authenticated else None
         # Set on every request, signed in or not, so a pooled connection never carries the
         # previous request's user into this one.
-        audit_context_set(actor_id=actor_id, client_ip=client_ip_of(request), via="web")
+        # With the database down no connection is left to carry anyone's context: let the view
+        # answer (the health check says 503; other views fail on their own queries).
+        with contextlib.suppress(OperationalError):
+            audit_context_set(actor_id=actor_id, client_ip=client_ip_of(request), via="web")
         return self.get_response(request)

@@ -180,3 +180,17 @@ def test_submitting_all_ready_claims_queues_them_in_one_go(db, biller, practice_
     assert statuses[draft.pk] == ClaimStatus.DRAFT
     assert statuses[elsewhere.pk] == ClaimStatus.READY
     assert claims_submit_ready(practice_ids=[practice_a.pk], user=biller) == 0
+
+
+def test_a_claim_whose_task_was_lost_is_sent_once_by_beat(db, biller, practice_a):
+    """Redis was down when it was queued, or a dying worker's locks made the retry skip it."""
+    claim = ready_claim(practice_a)
+    claim_submit(claim=claim, user=biller)  # in the test's transaction: no task ever runs
+
+    assert send_pending_batches_task() == 1
+    assert send_pending_batches_task() == 0
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.submissions.count() == 1
+    assert SubmissionBatch.objects.get().status == BatchStatus.SENT
