@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from patients.models import Sex
 from rcm.practice.models import Practice
-from rcm.practice.validators import US_STATES
+from rcm.practice.validators import US_STATES, X12CharField
 
 DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
 _NOT_DIGITS = re.compile(r"[^0-9]")
@@ -34,12 +34,12 @@ class PatientForm(forms.Form):
             "invalid_choice": "Choose one of the practices where you register patients.",
         },
     )
-    first_name = forms.CharField(
-        label="First name", max_length=35, error_messages=_required("first name")
+    first_name = X12CharField(
+        kind="name", label="First name", max_length=35, error_messages=_required("first name")
     )
-    middle_name = forms.CharField(label="Middle name", max_length=25, required=False)
-    last_name = forms.CharField(
-        label="Last name", max_length=60, error_messages=_required("last name")
+    middle_name = X12CharField(kind="name", label="Middle name", max_length=25, required=False)
+    last_name = X12CharField(
+        kind="name", label="Last name", max_length=60, error_messages=_required("last name")
     )
     date_of_birth = forms.DateField(
         label="Date of birth",
@@ -53,9 +53,13 @@ class PatientForm(forms.Form):
     sex = forms.ChoiceField(
         label="Sex", choices=[("", "Choose…"), *Sex.choices], error_messages=_required("sex")
     )
-    address1 = forms.CharField(label="Address", max_length=55, error_messages=_required("address"))
-    address2 = forms.CharField(label="Address line 2", max_length=55, required=False)
-    city = forms.CharField(label="City", max_length=30, error_messages=_required("city"))
+    address1 = X12CharField(
+        kind="address", label="Address", max_length=55, error_messages=_required("address")
+    )
+    address2 = X12CharField(kind="address", label="Address line 2", max_length=55, required=False)
+    city = X12CharField(
+        kind="address", label="City", max_length=30, error_messages=_required("city")
+    )
     state = forms.CharField(label="State", max_length=30, error_messages=_required("state"))
     zip_code = forms.CharField(label="ZIP", max_length=20, error_messages=_required("ZIP"))
     phone = forms.CharField(label="Phone", max_length=20, required=False)

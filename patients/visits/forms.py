@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from patients.models import Patient, PlaceOfService
 from rcm.practice.models import Provider
+from rcm.practice.validators import X12CharField
 
 
 class DateInput(forms.DateInput):
@@ -47,7 +48,7 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 6}),
         help_text="What happened at the visit; coders read it. Required to send it to coding.",
     )
-    prior_authorization = forms.CharField(
+    prior_authorization = X12CharField(
         label="Prior authorization number",
         required=False,
         max_length=50,
