@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import Combinable
@@ -19,6 +20,14 @@ from rcm.practice.validators import (
     validate_x12_name,
     validate_x12_text,
     validate_zip,
+)
+
+# A note longer than this is not a visit's note (a pasted document, or an attack): refused where
+# it is typed, and the suggestions read at most this much (coding/suggest).
+CLINICAL_NOTE_MAX_LENGTH = 20_000
+CLINICAL_NOTE_TOO_LONG = (
+    "The clinical note can be at most 20,000 characters (it has %(show_value)d): "
+    "keep the visit's note, attach documents elsewhere."
 )
 
 
@@ -260,7 +269,10 @@ class Encounter(models.Model):
     place_of_service = models.CharField(
         max_length=2, choices=PlaceOfService.choices, default=PlaceOfService.OFFICE
     )
-    clinical_note = models.TextField(blank=True)
+    clinical_note = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(CLINICAL_NOTE_MAX_LENGTH, message=CLINICAL_NOTE_TOO_LONG)],
+    )
     prior_authorization = models.CharField(
         max_length=50, blank=True, validators=[validate_x12_text]
     )

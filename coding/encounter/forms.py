@@ -14,6 +14,10 @@ MAX_DIAGNOSES = 12
 MAX_LINES = 50
 MODIFIER_SLOTS = 4
 POINTER_SLOTS = 4
+# What a box of the form can hold; longer is a paste gone wrong (or an attack) and is refused
+# before any lookup, so the work per request stays bounded.
+MAX_DIAGNOSIS_LENGTH = 8  # S72.001A
+MAX_BOX_LENGTH = 20
 
 
 @dataclass
@@ -40,12 +44,20 @@ def _decimal(text: str, what: str, errors: list[str]) -> Decimal | None:
     return value
 
 
+def _bounded(text: str, what: str, errors: list[str]) -> str:
+    """The box's text, or '' with an error when it is far too long to be what was asked."""
+    if len(text) <= MAX_BOX_LENGTH:
+        return text
+    errors.append(f"{what} is too long ({len(text):,} characters): check what was pasted.")
+    return ""
+
+
 def _pointers(values: list[str], where: str, errors: list[str]) -> tuple[int, ...]:
     pointers = []
     for text in (v.strip() for v in values):
         if not text:
             continue
-        if not text.isdigit() or not 1 <= int(text) <= MAX_DIAGNOSES:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DIAGNOSES:
             errors.append(f"{where}: a diagnosis pointer is a number from 1 to {MAX_DIAGNOSES}.")
             continue
         pointers.append(int(text))
@@ -56,15 +68,19 @@ def _line(
     data: QueryDict, index: int, errors: list[str]
 ) -> tuple[dict[str, object], ProcedureLineInput | None]:
     prefix = f"line-{index}-"
-    code = data.get(prefix + "code", "").strip().upper()
-    modifiers = [data.get(f"{prefix}mod{n}", "").strip().upper() for n in range(1, 5)]
-    pointer_texts = [data.get(f"{prefix}ptr{n}", "") for n in range(1, 5)]
+
+    def box(name: str, default: str = "") -> str:
+        return _bounded(data.get(prefix + name, default), f"Line {index} {name}", errors)
+
+    code = box("code").strip().upper()
+    modifiers = [box(f"mod{n}").strip().upper() for n in range(1, 5)]
+    pointer_texts = [box(f"ptr{n}") for n in range(1, 5)]
     row: dict[str, object] = {
         "code": code,
         "modifiers": modifiers,
-        "units": data.get(prefix + "units", "1"),
+        "units": box("units", "1"),
         "pointers": pointer_texts,
-        "charge": data.get(prefix + "charge", ""),
+        "charge": box("charge"),
     }
     if not code:
         return row, None
@@ -84,10 +100,19 @@ def _line(
 def coding_input_from(data: QueryDict) -> CodingInput:
     """Read the posted form: `dx` repeated in order, and `line-N-…` fields for each line."""
     result = CodingInput()
-    result.diagnoses = [c.strip().upper() for c in data.getlist("dx") if c.strip()]
-    if len(result.diagnoses) > MAX_DIAGNOSES:
+    typed = [c.strip().upper() for c in data.getlist("dx") if c.strip()]
+    for code in typed:
+        if len(code) > MAX_DIAGNOSIS_LENGTH:
+            result.errors.append(
+                f"'{code[:12]}…' is not an ICD-10-CM code: codes are at most "
+                f"{MAX_DIAGNOSIS_LENGTH} characters, e.g. S72.001A."
+            )
+    result.diagnoses = [code for code in typed if len(code) <= MAX_DIAGNOSIS_LENGTH]
+    if len(typed) > MAX_DIAGNOSES:
         result.errors.append(f"A claim carries at most {MAX_DIAGNOSES} diagnoses.")
-    count = min(int(data.get("line-count", "0") or 0), MAX_LINES)
+    count_text = data.get("line-count", "0").strip()
+    count = int(count_text) if count_text.isascii() and count_text.isdigit() else 0
+    count = min(count, MAX_LINES)
     for index in range(1, count + 1):
         row, line = _line(data, index, result.errors)
         if line is not None:
@@ -101,13 +126,22 @@ def coding_input_saved(*, diagnoses: list[str], lines: list[ProcedureLine]) -> C
     result = CodingInput()
     result.diagnoses = diagnoses
     for line in lines:
+        result.lines.append(
+            ProcedureLineInput(
+                code=line.code,
+                modifiers=tuple(line.modifiers),
+                units=line.units,
+                diagnosis_pointers=tuple(line.diagnosis_pointers),
+                charge=line.charge,
+            )
+        )
         result.rows.append(
             {
                 "code": line.code,
                 "modifiers": [*line.modifiers, "", "", "", ""][:MODIFIER_SLOTS],
                 "units": f"{line.units.normalize():f}",
                 "pointers": [*map(str, line.diagnosis_pointers), "", "", "", ""][:POINTER_SLOTS],
-                "charge": f"{line.charge:.2f}",
+                "charge": "" if line.charge is None else f"{line.charge:.2f}",
             }
         )
     return result

@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus, Patient, PlaceOfService
+from patients.models import (
+    CLINICAL_NOTE_MAX_LENGTH,
+    CLINICAL_NOTE_TOO_LONG,
+    Encounter,
+    EncounterStatus,
+    Patient,
+    PlaceOfService,
+)
 from patients.normalize import refuse_unknown
 from patients.visits.state import DETAILS_EDITABLE, encounter_transition, encounter_transition_check
 from rcm.practice.models import Provider, User
@@ -102,6 +109,9 @@ def encounter_mark_ready_for_coding(*, encounter: Encounter, user: User | None,
         note = locked.clinical_note if clinical_note is None else clinical_note.strip()
         if not note:
             raise ValidationError({"clinical_note": "Coders need the clinical note: write it."})
+        if len(note) > CLINICAL_NOTE_MAX_LENGTH:
+            message = CLINICAL_NOTE_TOO_LONG % {"show_value": len(note)}
+            raise ValidationError({"clinical_note": message})
         encounter_transition(
             encounter=encounter, to=EncounterStatus.AWAITING_CODING, user=user,
             fields={"clinical_note": note},
