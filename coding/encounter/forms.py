@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from coding.encounter.services import ProcedureLineInput
 from coding.models import ProcedureLine
+from rcm.practice.validators import ascii_int
 
 MAX_DIAGNOSES = 12
 MAX_LINES = 50
@@ -30,16 +31,28 @@ class CodingInput:
     errors: list[str] = field(default_factory=list)
 
 
-def _decimal(text: str, what: str, errors: list[str]) -> Decimal | None:
+# What one line of a practice's claim can charge; more is a typo, and past 10**10 it would not
+# fit the database's DecimalField(max_digits=12) at all.
+MAX_CHARGE = Decimal("999999.99")
+
+
+def _decimal(
+    text: str, what: str, errors: list[str], maximum: Decimal | None = None
+) -> Decimal | None:
     if not text.strip():
         return None
     try:
         value = Decimal(text.strip().replace("$", "").replace(",", ""))
     except InvalidOperation:
-        errors.append(f"{what}: '{text}' is not a number.")
+        value = Decimal("NaN")
+    if not value.is_finite():  # NaN, sNaN, Infinity: Decimal reads them, people never mean them
+        errors.append(f"{what}: '{text[:20]}' is not a number.")
         return None
     if value < 0:
         errors.append(f"{what} can't be negative.")
+        return None
+    if maximum is not None and value > maximum:
+        errors.append(f"{what}: charges are at most ${maximum:,}.")
         return None
     return value
 
@@ -86,7 +99,7 @@ def _line(
         return row, None
     where = f"Line {index} ({code})"
     units = _decimal(str(row["units"]), f"{where} units", errors) or Decimal(1)
-    charge = _decimal(str(row["charge"]), f"{where} charge", errors)
+    charge = _decimal(str(row["charge"]), f"{where} charge", errors, MAX_CHARGE)
     pointers = _pointers(pointer_texts, where, errors)
     return row, ProcedureLineInput(
         code=code,
@@ -110,9 +123,7 @@ def coding_input_from(data: QueryDict) -> CodingInput:
     result.diagnoses = [code for code in typed if len(code) <= MAX_DIAGNOSIS_LENGTH]
     if len(typed) > MAX_DIAGNOSES:
         result.errors.append(f"A claim carries at most {MAX_DIAGNOSES} diagnoses.")
-    count_text = data.get("line-count", "0").strip()
-    count = int(count_text) if count_text.isascii() and count_text.isdigit() else 0
-    count = min(count, MAX_LINES)
+    count = min(ascii_int(data.get("line-count", "0").strip()) or 0, MAX_LINES)
     for index in range(1, count + 1):
         row, line = _line(data, index, result.errors)
         if line is not None:

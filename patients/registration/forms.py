@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, cast
 
@@ -14,6 +15,7 @@ from rcm.practice.models import Practice
 from rcm.practice.validators import US_STATES, X12CharField
 
 DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 _NOT_DIGITS = re.compile(r"[^0-9]")
 _PHONE_CHARACTERS = re.compile(r"^[0-9()+.\-\s]*$")
 
@@ -101,6 +103,8 @@ class PatientForm(forms.Form):
         born = self.cleaned_data["date_of_birth"]
         if born > timezone.localdate():
             raise ValidationError("Date of birth can't be in the future.")
+        if born < EARLIEST_BIRTH_DATE:
+            raise ValidationError("Date of birth must be after 01/01/1900.")
         return born
 
     def clean_state(self) -> str:

@@ -33,6 +33,7 @@ from patients.visits.services import (
 from rcm.practice.models import Provider, User
 from rcm.practice.permissions import COVERAGE_READERS, EVERYONE, FRONT_DESK, scoped_get
 from rcm.practice.selectors import practice_ids_for
+from rcm.practice.validators import ascii_int
 
 
 def _user(request: Request) -> User:
@@ -117,8 +118,9 @@ class VisitListApi(generics.GenericAPIView):
         visits = encounter_list(user=request.user)
         if request.query_params.get("status"):
             visits = visits.filter(status=request.query_params["status"])
-        if request.query_params.get("patient", "").isdigit():
-            visits = visits.filter(patient_id=int(request.query_params["patient"]))
+        patient_id = ascii_int(request.query_params.get("patient"))
+        if patient_id is not None:
+            visits = visits.filter(patient_id=patient_id)
         page = self.paginate_queryset(visits)
         return self.get_paginated_response(VisitOutput(page, many=True).data)
 

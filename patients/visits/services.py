@@ -37,10 +37,26 @@ def _check_provider(encounter: Encounter) -> None:
         raise ValidationError({"rendering_provider": f"{provider} is no longer active."})
 
 
+# A visit further away than this is a typo (9999 for 2026), and no payer would take its claim.
+VISIT_YEARS_BACK = 10
+VISIT_YEARS_AHEAD = 2
+
+
 def _check_service_date(encounter: Encounter) -> None:
     if encounter.date_of_service < encounter.patient.date_of_birth:
         raise ValidationError(
             {"date_of_service": "The date of service is before the patient's date of birth."}
+        )
+    today = timezone.localdate()
+    earliest = today.replace(year=today.year - VISIT_YEARS_BACK, day=min(today.day, 28))
+    latest = today.replace(year=today.year + VISIT_YEARS_AHEAD, day=min(today.day, 28))
+    if not earliest <= encounter.date_of_service <= latest:
+        raise ValidationError(
+            {
+                "date_of_service": f"The date of service must be within {VISIT_YEARS_BACK} years "
+                f"before and {VISIT_YEARS_AHEAD} years after today "
+                f"({earliest:%m/%d/%Y} to {latest:%m/%d/%Y})."
+            }
         )
 
 

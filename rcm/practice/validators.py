@@ -89,6 +89,17 @@ US_STATES = frozenset(
 )
 
 
+def is_ascii_digits(text: str) -> bool:
+    """Digits 0-9 only. `str.isdigit` also says yes to '²' and other Unicode digits, which
+    `int()` then refuses: use this before every `int()` of something typed."""
+    return text.isascii() and text.isdigit()
+
+
+def ascii_int(text: str | None) -> int | None:
+    """The number in `text` if it is ASCII digits only (at most 18 of them), else None."""
+    return int(text) if text and len(text) <= 18 and is_ascii_digits(text) else None
+
+
 def npi_check_digit(first_nine: str) -> int:
     total = _NPI_PREFIX_SUM
     for index, char in enumerate(reversed(first_nine)):
@@ -102,11 +113,13 @@ def npi_check_digit(first_nine: str) -> int:
 
 
 def is_valid_npi(value: str) -> bool:
-    return len(value) == 10 and value.isdigit() and npi_check_digit(value[:9]) == int(value[9])
+    return (
+        len(value) == 10 and is_ascii_digits(value) and npi_check_digit(value[:9]) == int(value[9])
+    )
 
 
 def validate_npi(value: str) -> None:
-    if not (len(value) == 10 and value.isdigit()):
+    if not (len(value) == 10 and is_ascii_digits(value)):
         raise ValidationError("An NPI is exactly 10 digits.", code="npi_format")
     if not is_valid_npi(value):
         raise ValidationError(
