@@ -120,6 +120,12 @@ def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> C
         lines = list(ProcedureLine.objects.filter(encounter=locked).order_by("position"))
         if not diagnoses or not lines:
             raise ValidationError("The coded encounter has no diagnosis or no procedure line.")
+        uncharged = [line for line in lines if line.charge is None]
+        if uncharged:  # completion needs every charge; this guards a row changed since
+            raise ValidationError(
+                f"Line {uncharged[0].position} ({uncharged[0].code}) has no charge."
+            )
+        charges = [line.charge or Decimal("0.00") for line in lines]
         claim = _claim_snapshot_create(
             fields={
                 "practice_id": locked.practice_id, "encounter": locked, "patient": locked.patient,
@@ -129,7 +135,7 @@ def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> C
                 "service_date_from": locked.date_of_service,
                 "service_date_to": locked.date_of_service,
                 "prior_authorization": locked.prior_authorization,
-                "total_charge": sum((line.charge for line in lines), Decimal("0.00")),
+                "total_charge": sum(charges, Decimal("0.00")),
             },
             # X12 sends diagnosis codes without the dot (HI*ABK:E119).
             diagnoses=[(dx.position, dx.code.replace(".", "")) for dx in diagnoses],
@@ -137,10 +143,10 @@ def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> C
                 LineSnapshot(
                     position=line.position, procedure_code=line.code,
                     modifiers=list(line.modifiers), units=line.units,
-                    diagnosis_pointers=list(line.diagnosis_pointers), charge=line.charge,
+                    diagnosis_pointers=list(line.diagnosis_pointers), charge=charge,
                     service_date=locked.date_of_service,
                 )
-                for line in lines
+                for line, charge in zip(lines, charges, strict=True)
             ],
             user=user,
             note=f"Created from the encounter of {locked.date_of_service:%m/%d/%Y}.",

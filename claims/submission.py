@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from claims.models import BatchStatus, Claim, ClaimSubmission, SubmissionBatch
 from claims.state import ClaimStatus, claim_transition, claims_transition_bulk
-from claims.x12_mapping import claims_837_render, claims_for_837
+from claims.x12_mapping import claim_837_problem, claims_837_render, claims_for_837
 from rcm.clearinghouse.gateway import OutboundFile, TransportError
 from rcm.files.models import Direction, FileKind
 from rcm.files.services import stored_file_read, stored_file_save
 from rcm.practice.clearinghouse import connection_for, transport_for
 from rcm.practice.models import ClearinghouseConnection, Practice, User
+from rcm.x12.base import X12Error
 
 log = logging.getLogger(__name__)
 MAX_CLAIMS_PER_BATCH = 5000
@@ -104,20 +105,53 @@ def batches_build(*, practice_id: int) -> list[int]:
             return []
         practice = Practice.objects.get(pk=practice_id)
         routes = claims_route((practice_id, payer_id, pk) for pk, payer_id in queued)
-        return [
-            _batch_write(practice=practice, connection=connection, claim_ids=claim_ids).pk
+        batches = (
+            _batch_write(practice=practice, connection=connection, claim_ids=claim_ids)
             for connection, claim_ids in routes.values()
-        ]
+        )
+        return [batch.pk for batch in batches if batch is not None]
+
+
+def _claims_hold(
+    *, practice: Practice, connection: ClearinghouseConnection | None, claims: list[Claim]
+) -> list[Claim]:
+    """Send back to DRAFT, with the reason on the timeline, each claim the 837P cannot carry
+    (a name with an X12 delimiter, typed before names were checked); the claims that remain.
+
+    One such claim must not stop the practice's whole batch. Only called after the batch
+    failed to render, so a clean batch is rendered once.
+    """
+    writable = []
+    for claim in claims:
+        problem = claim_837_problem(practice=practice, connection=connection, claim=claim)
+        if not problem:
+            writable.append(claim)
+            continue
+        # The reason quotes what was typed (PHI): it goes on the timeline, not in the log.
+        log.warning("claim %s held back from its batch; the reason is on its timeline", claim.pk)
+        claim_transition(claim=claim, to=ClaimStatus.READY, source="batch", note=problem)
+        claim_transition(claim=claim, to=ClaimStatus.DRAFT, source="batch", note=problem)
+    return writable
 
 
 def _batch_write(
     *, practice: Practice, connection: ClearinghouseConnection | None, claim_ids: list[int]
-) -> SubmissionBatch:
+) -> SubmissionBatch | None:
+    """The batch of these claims, without those that cannot be written; None if none can."""
     now = timezone.now()
     claims = list(claims_for_837(claim_ids))
-    rendered = claims_837_render(
-        practice=practice, connection=connection, claims=claims, created=now
-    )
+    try:
+        rendered = claims_837_render(
+            practice=practice, connection=connection, claims=claims, created=now
+        )
+    except X12Error:
+        claims = _claims_hold(practice=practice, connection=connection, claims=claims)
+        if not claims:
+            return None
+        rendered = claims_837_render(
+            practice=practice, connection=connection, claims=claims, created=now
+        )
+        claim_ids = [claim.pk for claim in claims]
     transport = connection.transport if connection else "sandbox"
     stored = stored_file_save(
         kind=FileKind.CLAIM_837P,

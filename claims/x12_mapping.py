@@ -12,11 +12,14 @@ from claims.models import Claim, ClaimDiagnosis, ClaimLine
 from patients.models import Coverage, Patient, Relationship
 from rcm.files.services import control_number_next
 from rcm.practice.models import ClearinghouseConnection, Practice
+from rcm.practice.validators import x12_text_unsafe
 from rcm.x12 import claim837 as x12
+from rcm.x12.base import X12Error
 from rcm.x12.writer import FunctionalGroup, InterchangeHeader
 
 # The name and id a batch carries when a connection does not set its own.
 DEFAULT_RECEIVER = ("RCM SANDBOX CLEARINGHOUSE", "RCMSANDBOX")
+X12_RESERVED_WORDS = "* ~ : ^ | or line breaks"
 
 
 LINE_FIELDS: tuple[str, ...] = (
@@ -304,3 +307,61 @@ def claims_837_render(
         group=group,
         transaction=transaction,
     )
+
+
+def _fields_in_words(claim: Claim) -> list[tuple[str, str]]:
+    """(what a person calls it, value) for the typed text of a claim that goes into its 837P."""
+    patient, coverage, provider = claim.patient, claim.coverage, claim.rendering_provider
+    fields = [
+        ("the patient's first name", patient.first_name),
+        ("the patient's middle name", patient.middle_name),
+        ("the patient's last name", patient.last_name),
+        ("the patient's address", patient.address1),
+        ("the patient's address line 2", patient.address2),
+        ("the patient's city", patient.city),
+        ("the member ID", coverage.member_id),
+        ("the group number", coverage.group_number),
+        ("the subscriber's first name", coverage.subscriber_first_name),
+        ("the subscriber's last name", coverage.subscriber_last_name),
+        ("the subscriber's address", coverage.subscriber_address1),
+        ("the subscriber's city", coverage.subscriber_city),
+        ("the prior authorization number", claim.prior_authorization),
+        ("the claim note", claim.note),
+        ("the rendering provider's first name", provider.first_name),
+        ("the rendering provider's last name", provider.last_name),
+        ("the payer's name", claim.payer.name),
+        ("the payer ID", claim.payer.payer_id),
+        ("the practice's name", claim.practice.name),
+        ("the practice's address", claim.practice.address1),
+        ("the practice's address line 2", claim.practice.address2),
+        ("the practice's city", claim.practice.city),
+    ]
+    return fields
+
+
+def claim_837_problem(
+    *, practice: Practice, connection: ClearinghouseConnection | None, claim: Claim
+) -> str:
+    """Why this claim (fetched with `claims_for_837`) cannot go into an 837P, in words; ''
+    when it can. Tried on its own, so a batch can hold back just the claims that fail."""
+    for label, value in _fields_in_words(claim):
+        if value and x12_text_unsafe(value):
+            return (
+                f"{label[0].upper()}{label[1:]} ({value!r}) may not contain {X12_RESERVED_WORDS}"
+                ": correct it, then mark the claim ready again."
+            )
+    try:
+        x12.write_837p(
+            batch_as_x12(
+                practice=practice,
+                claims=[claim],
+                connection=connection,
+                interchange=1,
+                group=1,
+                transaction=1,
+                created=datetime.datetime.now(tz=datetime.UTC),
+            )
+        )
+    except X12Error as error:
+        return f"The 837P cannot carry this claim: {error}; correct it, then mark it ready again."
+    return ""

@@ -135,7 +135,9 @@ class ProcedureLine(models.Model):
         default=list,
         help_text="Positions of the diagnoses this line treats, most important first.",
     )
-    charge = models.DecimalField(max_digits=12, decimal_places=2)
+    # Empty while no fee is known (no fee on the schedule, none typed): a draft keeps the line
+    # anyway, and the "fee-missing" edit blocks completion until there is one.
+    charge = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["encounter", "position"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import Combinable
@@ -13,7 +14,21 @@ from django.db.models.expressions import Combinable
 from patients.visits.state import WAITING_FOR_CODING
 from patients.visits.state import EncounterStatus as EncounterStatus
 from rcm.practice.models import Payer, Practice, Provider
-from rcm.practice.validators import validate_state, validate_zip
+from rcm.practice.validators import (
+    validate_state,
+    validate_x12_address,
+    validate_x12_name,
+    validate_x12_text,
+    validate_zip,
+)
+
+# A note longer than this is not a visit's note (a pasted document, or an attack): refused where
+# it is typed, and the suggestions read at most this much (coding/suggest).
+CLINICAL_NOTE_MAX_LENGTH = 20_000
+CLINICAL_NOTE_TOO_LONG = (
+    "The clinical note can be at most 20,000 characters (it has %(show_value)d): "
+    "keep the visit's note, attach documents elsewhere."
+)
 
 
 class Sex(models.TextChoices):
@@ -25,14 +40,16 @@ class Sex(models.TextChoices):
 class Patient(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
     mrn = models.CharField("MRN", max_length=20, help_text="Medical record number, per practice.")
-    first_name = models.CharField(max_length=35)
-    middle_name = models.CharField(max_length=25, blank=True)
-    last_name = models.CharField(max_length=60)
+    first_name = models.CharField(max_length=35, validators=[validate_x12_name])
+    middle_name = models.CharField(max_length=25, blank=True, validators=[validate_x12_name])
+    last_name = models.CharField(max_length=60, validators=[validate_x12_name])
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
-    address1 = models.CharField("address", max_length=55)
-    address2 = models.CharField("address line 2", max_length=55, blank=True)
-    city = models.CharField(max_length=30)
+    address1 = models.CharField("address", max_length=55, validators=[validate_x12_address])
+    address2 = models.CharField(
+        "address line 2", max_length=55, blank=True, validators=[validate_x12_address]
+    )
+    city = models.CharField(max_length=30, validators=[validate_x12_address])
     state = models.CharField(max_length=2, validators=[validate_state])
     zip_code = models.CharField("ZIP", max_length=9, validators=[validate_zip])
     phone = models.CharField(max_length=10, blank=True)
@@ -101,8 +118,8 @@ class Coverage(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="coverages")
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
     priority = models.PositiveSmallIntegerField(choices=CoveragePriority.choices)
-    member_id = models.CharField("member ID", max_length=80)
-    group_number = models.CharField(max_length=50, blank=True)
+    member_id = models.CharField("member ID", max_length=80, validators=[validate_x12_text])
+    group_number = models.CharField(max_length=50, blank=True, validators=[validate_x12_text])
     plan_name = models.CharField(max_length=60, blank=True)
     relationship = models.CharField(
         "patient's relationship to subscriber",
@@ -110,12 +127,18 @@ class Coverage(models.Model):
         choices=Relationship.choices,
         default=Relationship.SELF,
     )
-    subscriber_first_name = models.CharField(max_length=35, blank=True)
-    subscriber_last_name = models.CharField(max_length=60, blank=True)
+    subscriber_first_name = models.CharField(
+        max_length=35, blank=True, validators=[validate_x12_name]
+    )
+    subscriber_last_name = models.CharField(
+        max_length=60, blank=True, validators=[validate_x12_name]
+    )
     subscriber_date_of_birth = models.DateField(null=True, blank=True)
     subscriber_sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
-    subscriber_address1 = models.CharField(max_length=55, blank=True)
-    subscriber_city = models.CharField(max_length=30, blank=True)
+    subscriber_address1 = models.CharField(
+        max_length=55, blank=True, validators=[validate_x12_address]
+    )
+    subscriber_city = models.CharField(max_length=30, blank=True, validators=[validate_x12_address])
     subscriber_state = models.CharField(max_length=2, blank=True)
     subscriber_zip_code = models.CharField(max_length=9, blank=True)
     effective_date = models.DateField()
@@ -246,8 +269,13 @@ class Encounter(models.Model):
     place_of_service = models.CharField(
         max_length=2, choices=PlaceOfService.choices, default=PlaceOfService.OFFICE
     )
-    clinical_note = models.TextField(blank=True)
-    prior_authorization = models.CharField(max_length=50, blank=True)
+    clinical_note = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(CLINICAL_NOTE_MAX_LENGTH, message=CLINICAL_NOTE_TOO_LONG)],
+    )
+    prior_authorization = models.CharField(
+        max_length=50, blank=True, validators=[validate_x12_text]
+    )
     status = models.CharField(
         max_length=20, choices=EncounterStatus.choices, default=EncounterStatus.SCHEDULED
     )

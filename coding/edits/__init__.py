@@ -13,6 +13,7 @@ from coding.edits import diagnoses as diagnosis_rules
 from coding.edits import lookups
 from coding.edits.base import ERROR, INFO, WARNING, Edit, LineInput
 from coding.edits.demographics import demographic_edits
+from coding.edits.fees import fee_edits
 from coding.edits.ncci import mue_edits, ptp_edits
 from coding.edits.procedures import modifier_25_edits, pointer_edits
 from patients.models import Encounter
@@ -84,7 +85,7 @@ def coding_edits(
 ) -> list[Edit]:
     """The edits on this coding (saved, or as the form holds it) for the encounter's patient."""
     patient = encounter.patient
-    return run_edits(
+    found = run_edits(
         date_of_service=encounter.date_of_service,
         sex=patient.sex,
         date_of_birth=patient.date_of_birth,
@@ -99,6 +100,9 @@ def coding_edits(
             for line in lines
         ],
     )
+    if not all(hasattr(line, "charge") for line in lines):
+        return found
+    return [*found, *fee_edits(encounter=encounter, lines=lines)]  # type: ignore[arg-type]
 
 
 def encounter_edits(*, encounter: Encounter) -> list[Edit]:

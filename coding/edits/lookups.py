@@ -18,6 +18,9 @@ from coding.models import (
 )
 
 SUGGESTION_SAMPLE = 40
+# The longest ICD-10-CM code without its dot (S72001A). Longer input is not a code, and
+# building its prefixes would be quadratic in its length.
+MAX_ICD10_LENGTH = 7
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def _release_in_force(system: str, on: date) -> Subquery:
 
 def diagnosis_facts(*, compacts: Sequence[str], on: date) -> list[DiagnosisFacts]:
     """Each code with its ancestors in the ICD-10-CM release in force on `on`: one query."""
-    prefixes = {code[:length] for code in compacts for length in range(3, len(code) + 1)}
+    prefixes = diagnosis_prefixes(compacts)
     rows = (
         Code.objects.filter(
             system=CodeSystem.ICD10CM, release_id=_release_in_force(CodeSystem.ICD10CM, on),
@@ -69,6 +72,16 @@ def diagnosis_facts(*, compacts: Sequence[str], on: date) -> list[DiagnosisFacts
         written = found.code if found else _dotted(compact)
         facts.append(DiagnosisFacts(position, written, compact, found, tuple(ancestors)))
     return facts
+
+
+def diagnosis_prefixes(compacts: Sequence[str]) -> set[str]:
+    """The code and each ancestor (3 characters and up) of every code-shaped compact."""
+    return {
+        code[:length]
+        for code in compacts
+        if len(code) <= MAX_ICD10_LENGTH
+        for length in range(3, len(code) + 1)
+    }
 
 
 def _dotted(compact: str) -> str:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from coding.edits.fees import line_fee
 from coding.encounter.completeness import coding_completeness_errors
 from coding.models import EncounterDiagnosis, ProcedureLine
-from patients.coverage.selectors import coverage_primary_on
 from patients.models import Encounter, EncounterStatus
 from patients.visits.state import CODABLE, encounter_transition
 from rcm.practice.models import User
-from rcm.practice.selectors import fee_for
 
 MAX_DIAGNOSES = 12  # 837P HI segment
 MAX_MODIFIERS = 4  # SV101-3 … SV101-6
@@ -105,25 +104,12 @@ def _line_built(encounter: Encounter, position: int, given: ProcedureLineInput) 
     )  # fmt: skip
 
 
-def _charges_defaulted(encounter: Encounter, lines: list[ProcedureLine]) -> list[str]:
-    """Fill in missing charges from the fee schedule: the unit fee times the units."""
-    coverage = coverage_primary_on(patient=encounter.patient, day=encounter.date_of_service)
-    payer = coverage.payer if coverage else None
-    errors: list[str] = []
+def _charges_defaulted(encounter: Encounter, lines: list[ProcedureLine]) -> None:
+    """Fill in missing charges from the fee schedule. A line with no fee keeps no charge: the
+    draft saves what was typed, and the fee-missing edit blocks completion."""
     for line in lines:
-        if line.charge is not None:
-            continue
-        fee = fee_for(
-            practice=encounter.practice, code=line.code, on=encounter.date_of_service, payer=payer
-        )
-        if fee is None:
-            errors.append(
-                f"Line {line.position} ({line.code}): no fee on the schedule for "
-                f"{encounter.date_of_service:%m/%d/%Y}; enter the charge."
-            )
-            continue
-        line.charge = (fee * line.units).quantize(CENTS, rounding=ROUND_HALF_UP)
-    return errors
+        if line.charge is None:
+            line.charge = line_fee(encounter=encounter, code=line.code, units=line.units)
 
 
 def _locked_for_coding(encounter: Encounter) -> Encounter:
@@ -160,7 +146,7 @@ def encounter_coding_save(
         built = [_line_built(locked, n, given) for n, given in enumerate(lines, start=1)]
         line_errors = [error for line in built for error in _line_errors(line.position, line)]
         if not line_errors:
-            line_errors = _charges_defaulted(locked, built)
+            _charges_defaulted(locked, built)
         if diagnosis_errors or line_errors:
             raise ValidationError(
                 {key: errors for key, errors in
@@ -192,6 +178,11 @@ def encounter_coding_complete(*, encounter: Encounter, user: User | None) -> Enc
         locked = _locked_for_coding(encounter)
         if locked.status == EncounterStatus.CODED:
             raise ValidationError("This encounter is already coded.")
+        uncharged = list(locked.procedure_lines.filter(charge=None))
+        _charges_defaulted(locked, uncharged)  # a fee added to the schedule since the draft
+        ProcedureLine.objects.bulk_update(
+            [ln for ln in uncharged if ln.charge is not None], ["charge"]
+        )
         errors = coding_completeness_errors(encounter=locked)
         if errors:
             raise ValidationError(errors)

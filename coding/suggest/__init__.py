@@ -22,6 +22,7 @@ from coding.suggest.ranking import (
     with_bmi,
     with_drug_conditions,
 )
+from patients.models import CLINICAL_NOTE_MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ SCORE_SCALE = 4.0
 
 def suggest_codes(note: str, *, limit: int = 10, on: date | None = None) -> list[Suggestion]:
     """ICD-10-CM codes the note supports, best first, each with the phrase of the note behind it."""
+    # The note's own limit (the visit forms refuse longer): past it the work is not worth it,
+    # and a note pasted through another path must not take a worker for minutes.
+    note = note[:CLINICAL_NOTE_MAX_LENGTH]
     release = release_in_force(system=CodeSystem.ICD10CM, on=on)
     if release is None or not note.strip():
         return []

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coding.encounter.selectors import encounter_for_coding
@@ -21,6 +22,8 @@ from coding.worklist.selectors import (
 from coding.worklist.services import encounter_assign, encounter_next_for
 from rcm.practice.models import User
 from rcm.practice.permissions import CODING, AuthenticatedRequest, role_required
+from rcm.practice.validators import ascii_int
+from rcm.web.hostile import safe_next_url
 
 WORKLIST_PAGE_SIZE = 50
 
@@ -33,7 +36,7 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return ascii_int(text)
 
 
 @role_required(*CODING)
@@ -77,7 +80,7 @@ def worklist_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     coder: User | None = None
     if target == "me":
         coder = request.user
-    elif target.isdigit():
+    elif ascii_int(target) is not None:
         coder = coder_get(practice_id=encounter.practice_id, pk=int(target))
         if coder is None:
             messages.error(request, "That person does not code for this practice.")
@@ -86,4 +89,4 @@ def worklist_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         encounter_assign(encounter=encounter, coder=coder, by=request.user)
     except PermissionDenied as error:
         messages.error(request, str(error))
-    return redirect(request.POST.get("next") or "coding-worklist")
+    return redirect(safe_next_url(request, fallback=reverse("coding-worklist")))

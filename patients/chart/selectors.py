@@ -10,6 +10,7 @@ from patients.coverage.selectors import (
     card_may_view,
     coverage_cards_current,
     coverage_list_for_patient,
+    coverage_move_down_refusal,
 )
 from patients.models import CoveragePriority, EncounterStatus, Patient, Relationship
 from patients.visits.selectors import eligibility_for_visit
@@ -31,7 +32,7 @@ def coverage_chart_context(*, patient: Patient, user: User) -> dict[str, Any]:
             "subscriber_is_patient": coverage.relationship == Relationship.SELF,
             "cards": cards.get(coverage.pk),
             "can_move_up": coverage.priority > CoveragePriority.PRIMARY,
-            "can_move_down": coverage.priority < CoveragePriority.TERTIARY,
+            "can_move_down": not coverage_move_down_refusal(coverage=coverage, coverages=coverages),
         }
         for coverage in coverages
     ]

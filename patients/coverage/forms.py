@@ -11,6 +11,7 @@ from patients.coverage.cards import card_max_bytes
 from patients.coverage.services import SUBSCRIBER_BLANK, coverage_subscriber_problems
 from patients.models import CardSide, Coverage, CoveragePriority, Relationship, Sex
 from rcm.practice.selectors import payer_list
+from rcm.practice.validators import X12CharField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
@@ -55,21 +56,21 @@ class CoverageForm(_ServiceErrorsForm):
         choices=CoveragePriority.choices, coerce=int, label="Priority",
         error_messages={"required": "Choose primary, secondary or tertiary."},
     )  # fmt: skip
-    member_id = forms.CharField(
+    member_id = X12CharField(kind="text",
         label="Member ID", max_length=80,
         error_messages={"required": "Enter the member ID from the insurance card."},
     )  # fmt: skip
-    group_number = forms.CharField(label="Group number", max_length=50, required=False)
+    group_number = X12CharField(kind="text", label="Group number", max_length=50, required=False)
     plan_name = forms.CharField(label="Plan name", max_length=60, required=False)
     relationship = forms.ChoiceField(
         choices=Relationship.choices, initial=Relationship.SELF,
         label="Patient's relationship to subscriber",
     )  # fmt: skip
-    subscriber_first_name = forms.CharField(
-        label="Subscriber first name", max_length=35, required=False
+    subscriber_first_name = X12CharField(
+        kind="name", label="Subscriber first name", max_length=35, required=False
     )
-    subscriber_last_name = forms.CharField(
-        label="Subscriber last name", max_length=60, required=False
+    subscriber_last_name = X12CharField(
+        kind="name", label="Subscriber last name", max_length=60, required=False
     )
     subscriber_date_of_birth = forms.DateField(
         label="Subscriber date of birth", required=False, widget=DATE_INPUT,
@@ -79,8 +80,12 @@ class CoverageForm(_ServiceErrorsForm):
     subscriber_sex = forms.ChoiceField(
         label="Subscriber sex", required=False, choices=[("", "—"), *Sex.choices]
     )
-    subscriber_address1 = forms.CharField(label="Subscriber address", max_length=55, required=False)
-    subscriber_city = forms.CharField(label="Subscriber city", max_length=30, required=False)
+    subscriber_address1 = X12CharField(
+        kind="address", label="Subscriber address", max_length=55, required=False
+    )
+    subscriber_city = X12CharField(
+        kind="address", label="Subscriber city", max_length=30, required=False
+    )
     subscriber_state = forms.CharField(label="Subscriber state", max_length=2, required=False)
     subscriber_zip_code = forms.CharField(label="Subscriber ZIP", max_length=10, required=False)
     effective_date = forms.DateField(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -114,4 +114,35 @@ def coverage_for_check_get(*, user: Viewer, pk: int) -> Coverage:
     """A coverage the user may check eligibility for (front desk or administrator)."""
     return Coverage.objects.select_related("patient", "payer", "practice").get(
         pk=pk, practice_id__in=practice_ids_for(user=user, roles=FRONT_DESK)
+    )
+
+
+def coverages_overlap(one: Coverage, other: Coverage) -> bool:
+    """Whether two coverages are in force on at least one common day."""
+    one_ends = one.termination_date or datetime.date.max
+    other_ends = other.termination_date or datetime.date.max
+    return one.effective_date <= other_ends and other.effective_date <= one_ends
+
+
+def coverage_move_down_refusal(*, coverage: Coverage, coverages: Sequence[Coverage]) -> str:
+    """Why `coverage` may not move down among the patient's `coverages`, in words; '' if it may.
+
+    Moving down swaps it with the coverage one place below over the same dates; with none
+    there, the move would leave its place (primary, say) empty.
+    """
+    place = CoveragePriority(coverage.priority).label.lower()
+    if coverage.priority >= CoveragePriority.TERTIARY:
+        return f"This coverage is already {place}; it cannot move down."
+    below = [
+        other
+        for other in coverages
+        if other.pk != coverage.pk
+        and other.priority == coverage.priority + 1
+        and coverages_overlap(coverage, other)
+    ]
+    if below:
+        return ""
+    return (
+        f"{coverage.payer.name} is the only {place} coverage for its dates: moving it down "
+        f"would leave no {place}. Add the coverage that comes first, then change the order."
     )

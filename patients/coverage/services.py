@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from patients.coverage.cards import card_content_type, card_size_check
+from patients.coverage.selectors import coverage_move_down_refusal
 from patients.models import (
     CardSide,
     Coverage,
@@ -215,6 +216,10 @@ def coverage_move(*, coverage: Coverage, direction: Literal["up", "down"],
         locked = siblings.select_related("patient", "payer").get(pk=coverage.pk)
         old = locked.priority
         new = old - 1 if direction == "up" else old + 1
+        if direction == "down":
+            refusal = coverage_move_down_refusal(coverage=locked, coverages=list(siblings))
+            if refusal:
+                raise ValidationError(refusal)
         if new not in CoveragePriority.values:
             where = "primary" if direction == "up" else "tertiary"
             raise ValidationError(f"This coverage is already {where}; it cannot move {direction}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, cast
 
@@ -11,9 +12,10 @@ from django.utils import timezone
 
 from patients.models import Sex
 from rcm.practice.models import Practice
-from rcm.practice.validators import US_STATES
+from rcm.practice.validators import US_STATES, X12CharField
 
 DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 _NOT_DIGITS = re.compile(r"[^0-9]")
 _PHONE_CHARACTERS = re.compile(r"^[0-9()+.\-\s]*$")
 
@@ -34,12 +36,12 @@ class PatientForm(forms.Form):
             "invalid_choice": "Choose one of the practices where you register patients.",
         },
     )
-    first_name = forms.CharField(
-        label="First name", max_length=35, error_messages=_required("first name")
+    first_name = X12CharField(
+        kind="name", label="First name", max_length=35, error_messages=_required("first name")
     )
-    middle_name = forms.CharField(label="Middle name", max_length=25, required=False)
-    last_name = forms.CharField(
-        label="Last name", max_length=60, error_messages=_required("last name")
+    middle_name = X12CharField(kind="name", label="Middle name", max_length=25, required=False)
+    last_name = X12CharField(
+        kind="name", label="Last name", max_length=60, error_messages=_required("last name")
     )
     date_of_birth = forms.DateField(
         label="Date of birth",
@@ -53,9 +55,13 @@ class PatientForm(forms.Form):
     sex = forms.ChoiceField(
         label="Sex", choices=[("", "Choose…"), *Sex.choices], error_messages=_required("sex")
     )
-    address1 = forms.CharField(label="Address", max_length=55, error_messages=_required("address"))
-    address2 = forms.CharField(label="Address line 2", max_length=55, required=False)
-    city = forms.CharField(label="City", max_length=30, error_messages=_required("city"))
+    address1 = X12CharField(
+        kind="address", label="Address", max_length=55, error_messages=_required("address")
+    )
+    address2 = X12CharField(kind="address", label="Address line 2", max_length=55, required=False)
+    city = X12CharField(
+        kind="address", label="City", max_length=30, error_messages=_required("city")
+    )
     state = forms.CharField(label="State", max_length=30, error_messages=_required("state"))
     zip_code = forms.CharField(label="ZIP", max_length=20, error_messages=_required("ZIP"))
     phone = forms.CharField(label="Phone", max_length=20, required=False)
@@ -97,6 +103,8 @@ class PatientForm(forms.Form):
         born = self.cleaned_data["date_of_birth"]
         if born > timezone.localdate():
             raise ValidationError("Date of birth can't be in the future.")
+        if born < EARLIEST_BIRTH_DATE:
+            raise ValidationError("Date of birth must be after 01/01/1900.")
         return born
 
     def clean_state(self) -> str:

@@ -32,6 +32,7 @@ from rcm.practice.permissions import (
     role_required,
     scoped_get,
 )
+from rcm.practice.validators import ascii_int
 
 PATIENTS = Patient.objects.select_related("practice")
 
@@ -112,7 +113,7 @@ def _other_chart(request: AuthenticatedRequest, patient: Patient) -> Patient | N
     """The chart the administrator wants to merge with: by id (POST) or by MRN (GET)."""
     if request.method == "POST":
         other = request.POST.get("other", "")
-        if not other.isdigit():
+        if ascii_int(other) is None:
             raise Http404("No such patient.")
         return scoped_get(PATIENTS, user=request.user, pk=int(other))
     mrn = request.GET.get("mrn", "").strip()[:20]

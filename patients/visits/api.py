@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from patients.coverage.api import EligibilityOutput
 from patients.coverage.eligibility import eligibility_check
 from patients.coverage.selectors import coverage_primary_on
-from patients.models import Coverage, Encounter, Patient, PlaceOfService
+from patients.models import CLINICAL_NOTE_MAX_LENGTH, Coverage, Encounter, Patient, PlaceOfService
 from patients.visits.estimate import visit_estimate
 from patients.visits.selectors import (
     VisitEligibility,
@@ -33,6 +33,7 @@ from patients.visits.services import (
 from rcm.practice.models import Provider, User
 from rcm.practice.permissions import COVERAGE_READERS, EVERYONE, FRONT_DESK, scoped_get
 from rcm.practice.selectors import practice_ids_for
+from rcm.practice.validators import ascii_int
 
 
 def _user(request: Request) -> User:
@@ -68,12 +69,24 @@ def _visit_data(encounter: Encounter) -> dict[str, Any]:
     return data
 
 
+# DRF's max_length message has no count, so the limit reads like the form's.
+NOTE_LIMIT: dict[str, Any] = {
+    "max_length": CLINICAL_NOTE_MAX_LENGTH,
+    "error_messages": {
+        "max_length": "The clinical note can be at most 20,000 characters: keep the visit's "
+        "note, attach documents elsewhere."
+    },
+}
+
+
 class VisitInput(serializers.Serializer):
     patient = serializers.IntegerField()
     rendering_provider = serializers.IntegerField()
     date_of_service = serializers.DateField()
     place_of_service = serializers.ChoiceField(PlaceOfService.choices, default="11")
-    clinical_note = serializers.CharField(required=False, allow_blank=True, default="")
+    clinical_note = serializers.CharField(
+        required=False, allow_blank=True, default="", **NOTE_LIMIT
+    )
     prior_authorization = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=50
     )
@@ -83,7 +96,7 @@ class VisitUpdateInput(serializers.Serializer):
     rendering_provider = serializers.IntegerField(required=False)
     date_of_service = serializers.DateField(required=False)
     place_of_service = serializers.ChoiceField(PlaceOfService.choices, required=False)
-    clinical_note = serializers.CharField(required=False, allow_blank=True)
+    clinical_note = serializers.CharField(required=False, allow_blank=True, **NOTE_LIMIT)
     prior_authorization = serializers.CharField(required=False, allow_blank=True, max_length=50)
 
 
@@ -105,8 +118,9 @@ class VisitListApi(generics.GenericAPIView):
         visits = encounter_list(user=request.user)
         if request.query_params.get("status"):
             visits = visits.filter(status=request.query_params["status"])
-        if request.query_params.get("patient", "").isdigit():
-            visits = visits.filter(patient_id=int(request.query_params["patient"]))
+        patient_id = ascii_int(request.query_params.get("patient"))
+        if patient_id is not None:
+            visits = visits.filter(patient_id=patient_id)
         page = self.paginate_queryset(visits)
         return self.get_paginated_response(VisitOutput(page, many=True).data)
 
@@ -145,7 +159,7 @@ class VisitDetailApi(APIView):
 
 
 class ReadyInput(serializers.Serializer):
-    clinical_note = serializers.CharField(required=False, allow_blank=True)
+    clinical_note = serializers.CharField(required=False, allow_blank=True, **NOTE_LIMIT)
 
 
 class VisitReadyApi(APIView):

@@ -7,8 +7,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from patients.models import Patient, PlaceOfService
+from patients.models import (
+    CLINICAL_NOTE_MAX_LENGTH,
+    CLINICAL_NOTE_TOO_LONG,
+    Patient,
+    PlaceOfService,
+)
 from rcm.practice.models import Provider
+from rcm.practice.validators import X12CharField
 
 
 class DateInput(forms.DateInput):
@@ -44,10 +50,12 @@ class VisitForm(forms.Form):
     clinical_note = forms.CharField(
         label="Clinical note",
         required=False,
+        max_length=CLINICAL_NOTE_MAX_LENGTH,
+        error_messages={"max_length": CLINICAL_NOTE_TOO_LONG},
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 6}),
         help_text="What happened at the visit; coders read it. Required to send it to coding.",
     )
-    prior_authorization = forms.CharField(
+    prior_authorization = X12CharField(
         label="Prior authorization number",
         required=False,
         max_length=50,
@@ -66,5 +74,9 @@ class ReadyForCodingForm(forms.Form):
     clinical_note = forms.CharField(
         label="Clinical note",
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 6}),
-        error_messages={"required": "Write the clinical note: coders need it to code the visit."},
+        max_length=CLINICAL_NOTE_MAX_LENGTH,
+        error_messages={
+            "required": "Write the clinical note: coders need it to code the visit.",
+            "max_length": CLINICAL_NOTE_TOO_LONG,
+        },
     )

@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus, Patient, PlaceOfService
+from patients.models import (
+    CLINICAL_NOTE_MAX_LENGTH,
+    CLINICAL_NOTE_TOO_LONG,
+    Encounter,
+    EncounterStatus,
+    Patient,
+    PlaceOfService,
+)
 from patients.normalize import refuse_unknown
 from patients.visits.state import DETAILS_EDITABLE, encounter_transition, encounter_transition_check
 from rcm.practice.models import Provider, User
@@ -30,10 +37,26 @@ def _check_provider(encounter: Encounter) -> None:
         raise ValidationError({"rendering_provider": f"{provider} is no longer active."})
 
 
+# A visit further away than this is a typo (9999 for 2026), and no payer would take its claim.
+VISIT_YEARS_BACK = 10
+VISIT_YEARS_AHEAD = 2
+
+
 def _check_service_date(encounter: Encounter) -> None:
     if encounter.date_of_service < encounter.patient.date_of_birth:
         raise ValidationError(
             {"date_of_service": "The date of service is before the patient's date of birth."}
+        )
+    today = timezone.localdate()
+    earliest = today.replace(year=today.year - VISIT_YEARS_BACK, day=min(today.day, 28))
+    latest = today.replace(year=today.year + VISIT_YEARS_AHEAD, day=min(today.day, 28))
+    if not earliest <= encounter.date_of_service <= latest:
+        raise ValidationError(
+            {
+                "date_of_service": f"The date of service must be within {VISIT_YEARS_BACK} years "
+                f"before and {VISIT_YEARS_AHEAD} years after today "
+                f"({earliest:%m/%d/%Y} to {latest:%m/%d/%Y})."
+            }
         )
 
 
@@ -102,6 +125,9 @@ def encounter_mark_ready_for_coding(*, encounter: Encounter, user: User | None,
         note = locked.clinical_note if clinical_note is None else clinical_note.strip()
         if not note:
             raise ValidationError({"clinical_note": "Coders need the clinical note: write it."})
+        if len(note) > CLINICAL_NOTE_MAX_LENGTH:
+            message = CLINICAL_NOTE_TOO_LONG % {"show_value": len(note)}
+            raise ValidationError({"clinical_note": message})
         encounter_transition(
             encounter=encounter, to=EncounterStatus.AWAITING_CODING, user=user,
             fields={"clinical_note": note},

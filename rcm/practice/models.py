@@ -13,6 +13,9 @@ from rcm.practice.validators import (
     validate_state,
     validate_taxonomy,
     validate_tin,
+    validate_x12_address,
+    validate_x12_name,
+    validate_x12_text,
     validate_zip,
 )
 
@@ -34,13 +37,15 @@ class Role(models.TextChoices):
 class Practice(models.Model):
     """A billing entity: the 2010AA billing provider on every claim it sends."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_x12_name])
     npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
     tin = models.CharField("TIN", max_length=9, validators=[validate_tin])
     taxonomy = models.CharField(max_length=10, validators=[validate_taxonomy])
-    address1 = models.CharField("address", max_length=55)
-    address2 = models.CharField("address line 2", max_length=55, blank=True)
-    city = models.CharField(max_length=30)
+    address1 = models.CharField("address", max_length=55, validators=[validate_x12_address])
+    address2 = models.CharField(
+        "address line 2", max_length=55, blank=True, validators=[validate_x12_address]
+    )
+    city = models.CharField(max_length=30, validators=[validate_x12_address])
     state = models.CharField(max_length=2, validators=[validate_state])
     zip_code = models.CharField("ZIP", max_length=9, validators=[validate_zip])
     phone = models.CharField(max_length=10, blank=True)
@@ -77,9 +82,11 @@ class Provider(models.Model):
     """A rendering provider (2310B) who works for a practice."""
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="providers")
-    first_name = models.CharField(max_length=35)
-    last_name = models.CharField(max_length=60)
-    credential = models.CharField(max_length=10, blank=True, help_text="MD, DO, NP, PA …")
+    first_name = models.CharField(max_length=35, validators=[validate_x12_name])
+    last_name = models.CharField(max_length=60, validators=[validate_x12_name])
+    credential = models.CharField(
+        max_length=10, blank=True, validators=[validate_x12_name], help_text="MD, DO, NP, PA …"
+    )
     npi = models.CharField("NPI", max_length=10, validators=[validate_npi])
     taxonomy = models.CharField(max_length=10, validators=[validate_taxonomy])
     is_active = models.BooleanField(default=True)
@@ -114,9 +121,13 @@ class ClaimFilingIndicator(models.TextChoices):
 class Payer(models.Model):
     """An insurer as the clearinghouse knows it. Shared by every practice: it holds no PHI."""
 
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60, validators=[validate_x12_name])
     payer_id = models.CharField(
-        "payer ID", max_length=80, unique=True, help_text="The clearinghouse's payer ID (NM109)."
+        "payer ID",
+        max_length=80,
+        unique=True,
+        validators=[validate_x12_text],
+        help_text="The clearinghouse's payer ID (NM109).",
     )
     claim_filing_indicator = models.CharField(max_length=2, choices=ClaimFilingIndicator.choices)
     timely_filing_days = models.PositiveIntegerField(
@@ -192,10 +203,16 @@ class ClearinghouseConnection(models.Model):
     transport = models.CharField(max_length=30, default="sandbox", help_text="sandbox or sftp")
     config = models.JSONField(default=dict, blank=True)
     submitter_id = models.CharField(
-        max_length=15, blank=True, help_text="Our id at the clearinghouse (ISA06, NM1*41)."
+        max_length=15,
+        blank=True,
+        validators=[validate_x12_text],
+        help_text="Our id at the clearinghouse (ISA06, NM1*41).",
     )
     receiver_id = models.CharField(
-        max_length=15, blank=True, help_text="The clearinghouse's id (ISA08, NM1*40)."
+        max_length=15,
+        blank=True,
+        validators=[validate_x12_text],
+        help_text="The clearinghouse's id (ISA08, NM1*40).",
     )
     is_active = models.BooleanField(default=True)
 

@@ -11,12 +11,13 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from rcm.practice.permissions import AuthenticatedRequest
 from rcm.practice.selectors import HEARTBEAT_KEY, practice_ids_for, roles_for
+from rcm.practice.validators import ascii_int
 from rcm.web.context_processors import ROLE_HOMES
+from rcm.web.hostile import safe_next_url
 from rcm.web.middleware import SCOPE_SESSION_KEY
 
 HOME_FOR_ROLE = {role: url_name for role, _label, url_name in ROLE_HOMES}
@@ -56,11 +57,8 @@ def practice_scope_set(request: AuthenticatedRequest) -> HttpResponse:
     choice = request.POST.get("practice", "")
     if choice == "":
         request.session.pop(SCOPE_SESSION_KEY, None)
-    elif choice.isdigit() and int(choice) in practice_ids_for(user=request.user, scoped=False):
+    elif ascii_int(choice) in practice_ids_for(user=request.user, scoped=False):
         request.session[SCOPE_SESSION_KEY] = int(choice)
     else:
         return HttpResponseBadRequest("You are not a member of that practice.")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    return redirect(next_url)
+    return redirect(safe_next_url(request))

@@ -22,10 +22,11 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The smallest valid PNG: a synthetic one-pixel "card", never a real one.
+# A synthetic one-pixel "card", never a real one. (Before issue 9 this was a PNG header with a
+# broken IDAT chunk; uploads are now checked whole, so it is a valid PNG.)
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000"
+    "000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082"
 )
 
 

@@ -118,16 +118,21 @@ def test_bad_codes_are_refused_line_by_line_and_the_old_coding_stays(encounter, 
     assert list(encounter.diagnoses.values_list("code", flat=True)) == ["R51.9"]
 
 
-def test_a_code_missing_from_the_fee_schedule_needs_a_charge(encounter, coder):
-    with pytest.raises(ValidationError, match=r"93000\): no fee on the schedule"):
-        encounter_coding_save(
-            encounter=encounter,
-            diagnoses=["R00.2"],
-            user=coder,
-            lines=[ProcedureLineInput(code="93000")],
-        )
+def test_a_code_missing_from_the_fee_schedule_is_saved_and_blocks_completion(encounter, coder):
+    # Issue 9: a missing fee used to refuse the draft (and lose the coder's work); now the
+    # draft keeps the line without a charge and the fee-missing edit blocks completion.
+    encounter_coding_save(
+        encounter=encounter, diagnoses=["R00.2"], user=coder,
+        lines=[ProcedureLineInput(code="93000", diagnosis_pointers=[1])],
+    )  # fmt: skip
 
-    assert not ProcedureLine.objects.filter(encounter=encounter).exists()
+    assert list(
+        ProcedureLine.objects.filter(encounter=encounter).values_list("code", "charge")
+    ) == [("93000", None)]
+    with pytest.raises(ValidationError, match=r"93000\): no fee on the schedule"):
+        encounter_coding_complete(encounter=encounter, user=coder)
+    encounter.refresh_from_db()
+    assert encounter.status == EncounterStatus.CODING_IN_PROGRESS
 
 
 def test_a_scheduled_or_billed_encounter_cannot_be_coded(practice_a, coder):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,7 +20,18 @@ from tests.factories import CoverageFactory, PatientFactory
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+# A 16x16 baseline JPEG (CPython's test_email/data/python.jpg): cards are now walked to the end,
+# so the markers-only JPEG this file used before no longer passes as an image.
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJ"
+    "DRENDg8QEBEQCgwSExIQEw8QEBD/2wBDAQMDAwQDBAgEBAgQCwkLEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ"
+    "EBAQEBAQEBAQEBAQEBAQEBAQEBD/wAARCAAQABADASIAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAABwQF/8QAJBAA"
+    "AQQBBAICAwAAAAAAAAAAAQIDBAYFBwgSExEiABQJMTL/xAAVAQEBAAAAAAAAAAAAAAAAAAAABv/EACMRAAECBQMFAAAA"
+    "AAAAAAAAAAECEQMEBQYhABIxFRZhgeH/2gAMAwEAAhEDEQA/ABSm0mobc8HmExLUlRzzEWPkJWW+ulrsaUVAseUgslSl"
+    "H9LKuPryIKuWPZdskzXmm3fX5m2nF4GlVxx/HOpx4ks51+MiU/Iaad7UcUo4tILoS4kqcWkezS0hO/HvuRp0rO6hWnWO"
+    "1UisZVuFi4GFeyEpmGepa5S5SWVPuciFKRFLgSrwetnyPIB+Vb4N9mKhQMzo5po9XLdDs9d6ZVix2VEhiL9kuNPxw2gE"
+    "KcDQ/rs8AuA8VAe0vdl7VOYn+27flGAUgmITjbhSmCg3BYlyeWDkMolvw4KOp1KM6iCNvngZHwetf//Z"
+)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MB = 1024 * 1024
 
@@ -213,3 +225,47 @@ def test_stored_files_are_not_served_as_media(client, front_desk, coverage):
         with pytest.raises(Resolver404):
             resolve(path)
         assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (PNG[:8] + b"<html><script>alert(1)</script></html>", "card.png", "not a whole PNG image"),
+        (PNG + b"<html><script>alert(1)</script>", "card.png", "not a whole PNG image"),
+        (PNG[:40] + b"\x00" * 4 + PNG[44:], "card.png", "not a whole PNG image"),  # bad CRC
+        (JPEG[:4] + b"<html><script>alert(1)</script>", "card.jpg", "not a whole JPEG image"),
+        (JPEG[:300], "card.jpg", "not a whole JPEG image"),  # cut short
+        (
+            b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF",
+            "card.pdf",
+            "That PDF contains scripts",
+        ),
+        (b"%PDF-1.4\n1 0 obj<</S/Launch/F(cmd.exe)>>endobj\n%%EOF", "card.pdf", "launch"),
+        (b"%PDF-1.4\n1 0 obj<</Type/J#61vaScript>>endobj\n%%EOF", "card.pdf", "scripts"),
+        (
+            b"%PDF-1.4\n1 0 obj<</Filter/FlateDecode>>stream\n"
+            + zlib.compress(b"<</EmbeddedFiles<<>>>>")
+            + b"endstream\nendobj\n%%EOF",
+            "card.pdf",
+            "embedded files",
+        ),
+    ],
+)
+def test_a_file_that_only_starts_like_a_card_is_refused(
+    client, front_desk, coverage, content, name, message
+):
+    client.force_login(front_desk)
+
+    response = upload(client, coverage, content, name)
+
+    assert response.status_code == 200  # the form again, with the message
+    assert message in response.content.decode()
+    assert not CoverageCard.objects.exists()
+    assert not StoredFile.objects.filter(kind=FileKind.CARD).exists()
+
+
+def test_a_real_jpeg_is_accepted(client, front_desk, coverage):
+    client.force_login(front_desk)
+
+    assert upload(client, coverage, JPEG, "card.jpg", content_type="image/jpeg").status_code == 302
+    assert coverage.cards.get().content_type == "image/jpeg"

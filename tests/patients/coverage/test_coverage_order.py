@@ -128,3 +128,49 @@ def test_moving_needs_a_post_the_right_role_and_the_right_practice(
     assert client.post(url, {"direction": "up"}).status_code == 403
 
     assert priorities(secondary, b_coverage) == [2, 2]
+
+
+def test_the_only_coverage_cannot_move_down(client, front_desk, patient):
+    only = CoverageFactory(patient=patient, priority=1, payer__name="Alpha Plan")
+
+    with pytest.raises(ValidationError) as refused:
+        coverage_move(coverage=only, direction="down", user=front_desk)
+
+    assert refused.value.messages == [
+        "Alpha Plan is the only primary coverage for its dates: moving it down would leave no "
+        "primary. Add the coverage that comes first, then change the order."
+    ]
+    assert priorities(only) == [1]
+
+
+def test_moving_down_needs_a_coverage_to_take_its_place(patient, front_desk):
+    primary = CoverageFactory(patient=patient, priority=1, effective_date=JAN_1)
+    # A secondary that ended before this primary began cannot become primary in its place.
+    CoverageFactory(
+        patient=patient, priority=2, effective_date=datetime.date(2024, 1, 1),
+        termination_date=datetime.date(2024, 12, 31),
+    )  # fmt: skip
+
+    with pytest.raises(ValidationError, match="would leave no primary"):
+        coverage_move(coverage=primary, direction="down", user=front_desk)
+
+    assert priorities(primary) == [1]
+
+
+def test_the_chart_offers_move_down_only_where_a_coverage_takes_the_place(
+    client, front_desk, patient
+):
+    only = CoverageFactory(patient=patient, priority=1, payer__name="Alpha Plan")
+    client.force_login(front_desk)
+
+    chart = client.get(reverse("patient-detail", args=[patient.pk])).content.decode()
+    assert "Move down" not in chart
+    refused = client.post(
+        reverse("coverage-move", args=[only.pk]), {"direction": "down"}, follow=True
+    )
+    assert "would leave no primary" in refused.content.decode()
+    assert priorities(only) == [1]
+
+    CoverageFactory(patient=patient, priority=2, payer__name="Beta Plan")
+    chart = client.get(reverse("patient-detail", args=[patient.pk])).content.decode()
+    assert 'Move down<span class="visually-hidden">: Alpha Plan' in chart
