@@ -29,11 +29,13 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context = {
-        "practices": practice_list(user=user),
-        "by_status": claim_counts_by_status(user=user),
-        "aging": claim_ar_aging(user=user, today=today),
-        "payments_30_days": payments_received(user=user, since=today - datetime.timedelta(days=30)),
-        "denial_reasons": top_denial_reasons(user=user),
+        "practices": practice_list(user=user, roles=ADMINISTRATION),
+        "by_status": claim_counts_by_status(user=user, roles=ADMINISTRATION),
+        "aging": claim_ar_aging(user=user, roles=ADMINISTRATION, today=today),
+        "payments_30_days": payments_received(
+            user=user, roles=ADMINISTRATION, since=today - datetime.timedelta(days=30)
+        ),
+        "denial_reasons": top_denial_reasons(user=user, roles=ADMINISTRATION),
         "worker_heartbeat": worker_heartbeat_last(),
     }
     return render(request, "denials/home.html", context)
