@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from claims.codeset_impact import codeset_impact
 from claims.selectors import (
@@ -24,6 +24,7 @@ from rcm.practice.permissions import BILLING, CLAIM_READERS, AuthenticatedReques
 from rcm.practice.selectors import practice_ids_for, user_has_role
 
 
+@require_GET
 @role_required(*BILLING)
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The biller's home: the four queues with counts and charges, rejections and denials."""
@@ -40,6 +41,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "claims/home.html", context)
 
 
+@require_GET
 @role_required(*BILLING)
 def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     if queue not in QUEUE_LABELS:
@@ -55,6 +57,7 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return render(request, "claims/queue.html", context)
 
 
+@require_GET
 @role_required(*CLAIM_READERS)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
@@ -102,6 +105,7 @@ def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("claim-detail", pk=pk)
 
 
+@require_GET
 @role_required(*CLAIM_READERS)
 def codeset_impact_view(request: AuthenticatedRequest) -> HttpResponse:
     """Open encounters and unsent claims whose diagnosis codes the newest release dropped."""

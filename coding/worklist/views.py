@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from coding.encounter.selectors import encounter_for_coding
 from coding.worklist.selectors import (
@@ -36,6 +36,7 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
+@require_GET
 @role_required(*CODING)
 def worklist(request: AuthenticatedRequest) -> HttpResponse:
     """Encounters waiting for coding, with filters by provider, date and payer."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from patients.chart.selectors import coverage_chart_context, visit_chart_context
 from patients.coverage.selectors import coverage_list_for_patient
@@ -12,6 +13,7 @@ from patients.registration.selectors import patient_chart
 from rcm.practice.permissions import EVERYONE, AuthenticatedRequest, role_required
 
 
+@require_GET
 @role_required(*EVERYONE)
 def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A patient's chart: demographics, coverage, encounters, claims. Every view is audited.

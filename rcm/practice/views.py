@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from rcm.audit.models import AuditAction
 from rcm.audit.selectors import audit_events_for_practices
@@ -12,6 +13,7 @@ from rcm.practice.permissions import ADMINISTRATION, AuthenticatedRequest, role_
 from rcm.practice.selectors import practice_ids_for
 
 
+@require_GET
 @role_required(*ADMINISTRATION)
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """Who touched which patient data, for the practices this user administers."""

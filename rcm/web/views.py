@@ -22,6 +22,7 @@ from rcm.web.middleware import SCOPE_SESSION_KEY
 HOME_FOR_ROLE = {role: url_name for role, _label, url_name in ROLE_HOMES}
 
 
+@require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each user to the home page of their first role."""
     roles = roles_for(user=request.user)
