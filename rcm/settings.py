@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "rcm.audit.middleware.AuditContextMiddleware",
     "rcm.web.middleware.LoginRequiredMiddleware",
     "rcm.web.middleware.PracticeScopeMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rcm.urls"
@@ -114,6 +117,22 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "practice.User"
+# django-axes watches every sign-in (the page and the API's token endpoint): after
+# RCM_SIGN_IN_FAILURES wrong passwords for one username from one client address, that pair is
+# locked for RCM_SIGN_IN_LOCK_MINUTES. Keyed on both, nobody can lock out a user at will.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("RCM_SIGN_IN_FAILURES", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("RCM_SIGN_IN_LOCK_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "rcm.audit.middleware.client_ip_of"
+AXES_LOCKOUT_CALLABLE = "rcm.web.forms.lockout_response"
+AXES_VERBOSE = False
+# API tokens live this long from their issue; a new sign-in or signing out ends them sooner.
+RCM_API_TOKEN_HOURS = env.float("RCM_API_TOKEN_HOURS", default=8.0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -156,6 +175,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "rcm.web.api.api_exception_handler",
+    # The token endpoint, per client address: guessing passwords at speed is refused.
+    "DEFAULT_THROTTLE_RATES": {"api-token": env("RCM_API_TOKEN_RATE", default="20/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RCM API",
