@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -75,11 +78,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rcm.audit.middleware.AuditContextMiddleware",
+    "rcm.web.middleware.IdleTimeoutMiddleware",
     "rcm.web.middleware.LoginRequiredMiddleware",
+    "rcm.web.middleware.TwoFactorMiddleware",
     "rcm.web.middleware.PracticeScopeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,14 +145,55 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_HTTPONLY = True
+# Two-factor sign-in (rcm.web.two_factor): required for administrators unless switched off.
+RCM_ADMIN_2FA = env.bool("RCM_ADMIN_2FA", default=True)
+OTP_TOTP_ISSUER = env("RCM_TOTP_ISSUER", default="RCM")
+# A session idle this long is signed out; SESSION_COOKIE_AGE caps it from sign-in however busy.
+RCM_IDLE_MINUTES = env.float("RCM_IDLE_MINUTES", default=15.0)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- HTTP security: secure by default whenever DEBUG is off ------------------------------------
+# A plain-HTTP trial (`make run` on 127.0.0.1) is the explicit opt-out: RCM_INSECURE_HTTP=1.
+INSECURE_HTTP = DEBUG or env.bool("RCM_INSECURE_HTTP", default=False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not INSECURE_HTTP
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page (hx-headers), not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not INSECURE_HTTP
+SECURE_SSL_REDIRECT = not INSECURE_HTTP
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else env.int("RCM_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading commits every subdomain of the operator's domain to HTTPS for good: their choice.
+SECURE_HSTS_PRELOAD = env.bool("RCM_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style, no CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="America/New_York")

@@ -7,7 +7,7 @@ the operator's Django admin are the rest.
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
 import claims.urls
@@ -30,7 +30,9 @@ api_urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[IsAuthenticated]),
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", permission_classes=[IsAuthenticated]
+        ),
         name="api-docs",
     ),
 ]

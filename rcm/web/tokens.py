@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from rcm.audit.middleware import client_ip_of
 from rcm.web.authentication import AuditedTokenAuthentication, token_lifetime, tokens_revoke
 from rcm.web.forms import LOCKED_MESSAGE, sign_in_locked
+from rcm.web.two_factor import totp_code_ok, two_factor_enrolled, two_factor_required
 
 
 class TokenThrottle(ScopedRateThrottle):
@@ -37,6 +38,9 @@ class TokenThrottle(ScopedRateThrottle):
 class TokenInput(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=6, required=False, help_text="The authenticator code, once enrolled."
+    )
 
 
 class TokenOutput(serializers.Serializer):
@@ -76,6 +80,17 @@ class TokenApi(APIView):
             return Response(
                 {"non_field_errors": ["Unable to sign in with the username and password given."]},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        if two_factor_enrolled(user=user):
+            if not totp_code_ok(user=user, code=given.validated_data.get("otp", "")):
+                return Response(
+                    {"otp": ["Enter the code from your authenticator app."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        elif two_factor_required(user=user):
+            return Response(
+                {"detail": "Set up two-factor sign-in in the web app (Security) first."},
+                status=status.HTTP_403_FORBIDDEN,
             )
         tokens_revoke(user=user)
         token = Token.objects.create(user=user)

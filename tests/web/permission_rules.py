@@ -67,12 +67,15 @@ EXCLUDED = {
     "logout": "signing out is for everyone; tests/web/test_sign_in.py",
     "health": "the load balancer's probe is public by design; tests/web/test_home_pages.py",
     "api-token": "the API's sign-in; tests/web/test_api_tokens.py",
+    "two-factor-verify": "the sign-in's second step; tests/web/test_two_factor.py",
 }
 
 RULES: dict[str, Rule] = {
     # --- the shell ---
     "home": get(SIGNED_IN),  # sends each member to their role's home, others to "no membership"
     "practice-scope": post(SIGNED_IN),
+    "security": get(SIGNED_IN),  # the user's own two-factor setting
+    "two-factor-enrol": get_post(SIGNED_IN),
     # --- front desk: patients, coverage, visits -------------------------------------------------
     "home-front-desk": get(FRONT_DESK),
     "patient-list": get(EVERYONE),
