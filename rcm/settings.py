@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rcm.audit.middleware.AuditContextMiddleware",
+    "rcm.web.middleware.ApiNoStoreMiddleware",
     "rcm.web.middleware.IdleTimeoutMiddleware",
     "rcm.web.middleware.LoginRequiredMiddleware",
     "rcm.web.middleware.TwoFactorMiddleware",
@@ -288,6 +289,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No PHI in logs: searches are GET, so URLs are logged by their path only.
+    "filters": {"no_query_strings": {"()": "rcm.web.log_filters.NoQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

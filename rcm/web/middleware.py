@@ -46,6 +46,19 @@ class LoginRequiredMiddleware:
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
 
+class ApiNoStoreMiddleware:
+    """API answers hold patient data: no browser or proxy may keep a copy (no-store)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 IDLE_SESSION_KEY = "last_activity"
 # The session is written at most this often just to note activity (every write is a query).
 IDLE_NOTE_EVERY_SECONDS = 60
