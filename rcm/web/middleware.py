@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 # The API authenticates by token in DRF itself; health is for load balancers.
 PUBLIC_PREFIXES = ("/login/", "/static/", "/api/", "/health/")
@@ -46,6 +47,20 @@ class LoginRequiredMiddleware:
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
 
+def session_stamp_at_sign_in(
+    sender: object, request: HttpRequest, user: object, **_: object
+) -> None:
+    """At sign-in, note the activity (idle timeout) and whether a second factor is needed, so
+    that the session's first page pays for neither."""
+    from rcm.web.two_factor import two_factor_step
+
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[IDLE_SESSION_KEY] = time.time()
+    if two_factor_step(user=user) is None:  # type: ignore[arg-type]
+        request.session[TWO_FACTOR_SESSION_KEY] = "none"
+
+
 class ApiNoStoreMiddleware:
     """API answers hold patient data: no browser or proxy may keep a copy (no-store)."""
 
@@ -55,7 +70,7 @@ class ApiNoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
-            response["Cache-Control"] = "no-store"
+            patch_cache_control(response, no_store=True)
         return response
 
 

@@ -65,9 +65,7 @@ def test_biller_home_counts_queues(client, biller, practice_a, django_assert_max
     ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.DENIED)
     client.force_login(biller)
 
-    # 14 + 3: the first request of a session asks whether it needs a second factor and notes
-    # its activity for the idle timeout (both remembered in the session).
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("home-biller"))
 
     queues = response.context["queues"]
@@ -82,9 +80,7 @@ def test_claim_queue_page_has_constant_queries(
 ):
     ClaimFactory.create_batch(5, encounter__patient__practice=practice_a)
     client.force_login(biller)
-    # 10 + 2: the first request of a session asks whether it needs a second factor and notes
-    # its activity for the idle timeout (both remembered in the session).
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         small = client.get(reverse("claim-queue", args=["ready"]))
     ClaimFactory.create_batch(20, encounter__patient__practice=practice_a)
     with django_assert_max_num_queries(10):
