@@ -41,4 +41,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/', timeout=8)" || exit 1
 
-CMD ["gunicorn", "rcm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "rcm.wsgi:application", "--config", "python:rcm.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3"]

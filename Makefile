@@ -15,7 +15,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 run: setup data
 	@$(BIN)/python manage.py demo_logins --url http://127.0.0.1:$(PORT)/
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PORT=$(PORT) RCM_INSECURE_HTTP=1 $(BIN)/honcho start -f Procfile
 
 # --- environment -------------------------------------------------------------------------------
 $(BIN)/python:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims.models import Claim
 from claims.selectors import QUEUE_LABELS, claim_get, claim_list
+from rcm.practice.permissions import CLAIM_READERS
+from rcm.practice.selectors import practice_ids_for
 
 
 class ClaimOutput(serializers.Serializer):
@@ -74,7 +76,9 @@ class ClaimListApi(generics.GenericAPIView):
             raise ValidationError(
                 {"queue": f"Unknown queue; use one of {', '.join(QUEUE_LABELS)}."}
             )
-        claims = claim_list(user=request.user, queue=queue)
+        if not practice_ids_for(user=request.user, roles=CLAIM_READERS):
+            raise PermissionDenied("Your role does not include claims.")
+        claims = claim_list(user=request.user, roles=CLAIM_READERS, queue=queue)
         page = self.paginate_queryset(claims)
         return self.get_paginated_response(ClaimOutput(page, many=True).data)
 
@@ -84,5 +88,5 @@ class ClaimDetailApi(generics.GenericAPIView):
 
     @extend_schema(responses=ClaimDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
-        claim = claim_get(user=request.user, pk=pk)
+        claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
         return Response(ClaimDetailOutput(claim).data)

@@ -15,19 +15,22 @@ from rcm.practice.permissions import scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
-def claim_list(*, user: Viewer, queue: str | None = None) -> QuerySet[Claim]:
-    claims = Claim.objects.filter(practice_id__in=practice_ids_for(user=user)).select_related(
-        "patient", "payer", "practice"
-    )
+def claim_list(*, user: Viewer, roles: Iterable[str], queue: str | None = None) -> QuerySet[Claim]:
+    """Claims of the practices where `user` holds one of `roles` (the page's purpose decides:
+    the biller's queues take BILLING, reading a claim CLAIM_READERS)."""
+    claims = Claim.objects.filter(
+        practice_id__in=practice_ids_for(user=user, roles=roles)
+    ).select_related("patient", "payer", "practice")
     if queue is not None:
         claims = claims.in_queue(queue).order_by("status_changed_at", "id")
     return claims
 
 
-def claim_get(*, user: Viewer, pk: int, roles: Iterable[str] | None = None) -> Claim:
+def claim_get(*, user: Viewer, pk: int, roles: Iterable[str]) -> Claim:
     """One claim of the user's practices (Http404 otherwise; PermissionDenied when the user's
     role in the claim's practice is not one of `roles`)."""
-    return scoped_get(claim_list(user=user), user=user, pk=pk, roles=roles)
+    claims = Claim.objects.select_related("patient", "payer", "practice")
+    return scoped_get(claims, user=user, pk=pk, roles=roles)
 
 
 def claims_by_control_number(numbers: Iterable[str]) -> dict[str, Claim]:
@@ -46,10 +49,10 @@ class Totals:
     charges: Decimal
 
 
-def claim_counts_by_status(*, user: Viewer) -> dict[str, Totals]:
+def claim_counts_by_status(*, user: Viewer, roles: Iterable[str]) -> dict[str, Totals]:
     """Claim count and charges for every status, zeros included, in state-machine order."""
     rows = (
-        Claim.objects.filter(practice_id__in=practice_ids_for(user=user))
+        Claim.objects.filter(practice_id__in=practice_ids_for(user=user, roles=roles))
         .values("status")
         .annotate(count=Count("id"), charges=Sum("total_charge"))
     )
@@ -73,9 +76,9 @@ QUEUE_LABELS = {
 }
 
 
-def claim_queue_counts(*, user: Viewer) -> dict[str, Totals]:
+def claim_queue_counts(*, user: Viewer, roles: Iterable[str]) -> dict[str, Totals]:
     """The biller's four queues with their claim counts and charges."""
-    by_status = claim_counts_by_status(user=user)
+    by_status = claim_counts_by_status(user=user, roles=roles)
     return {
         queue: Totals(
             label=QUEUE_LABELS[queue],
@@ -95,9 +98,10 @@ AGING_BUCKETS = (
 )
 
 
-def claim_ar_aging(*, user: Viewer, today: datetime.date) -> list[Totals]:
+def claim_ar_aging(*, user: Viewer, roles: Iterable[str], today: datetime.date) -> list[Totals]:
     """Open claims' charges by days since the date of service: the A/R aging report's buckets."""
-    open_claims = Claim.objects.filter(practice_id__in=practice_ids_for(user=user)).exclude(
+    fence = practice_ids_for(user=user, roles=roles)
+    open_claims = Claim.objects.filter(practice_id__in=fence).exclude(
         status__in=[
             ClaimStatus.DRAFT,
             ClaimStatus.READY,

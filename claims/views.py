@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from claims.codeset_impact import codeset_impact
 from claims.selectors import (
@@ -21,17 +21,18 @@ from claims.state import ClaimStatus, InvalidTransition
 from claims.submission import claim_submit, claims_submit_ready
 from rcm.files.selectors import quarantined_files
 from rcm.practice.permissions import BILLING, CLAIM_READERS, AuthenticatedRequest, role_required
-from rcm.practice.selectors import practice_ids_for
+from rcm.practice.selectors import practice_ids_for, user_has_role
 
 
+@require_GET
 @role_required(*BILLING)
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The biller's home: the four queues with counts and charges, rejections and denials."""
     user = request.user
     context = {
-        "queues": claim_queue_counts(user=user),
-        "rejected": claim_list(user=user, queue="rejected")[:10],
-        "denied": claim_list(user=user, queue="denied")[:10],
+        "queues": claim_queue_counts(user=user, roles=BILLING),
+        "rejected": claim_list(user=user, roles=BILLING, queue="rejected")[:10],
+        "denied": claim_list(user=user, roles=BILLING, queue="denied")[:10],
         "quarantine_count": quarantined_files(
             practice_ids=practice_ids_for(user=user, roles=BILLING),
             include_unassigned=user.is_staff,
@@ -40,11 +41,12 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "claims/home.html", context)
 
 
+@require_GET
 @role_required(*BILLING)
 def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     if queue not in QUEUE_LABELS:
         raise Http404("No such queue.")
-    claims = claim_list(user=request.user, queue=queue)
+    claims = claim_list(user=request.user, roles=BILLING, queue=queue)
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     context = {
         "queue": queue,
@@ -55,14 +57,16 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return render(request, "claims/queue.html", context)
 
 
+@require_GET
 @role_required(*CLAIM_READERS)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
+    bills = user_has_role(user=request.user, practice_id=claim.practice_id, roles=BILLING)
     context = {
         "claim": claim,
         "timeline": claim_timeline(claim=claim),
-        "can_submit": claim.status == ClaimStatus.READY,
-        "can_bill_next_payer": next_payer_refusal(claim) is None,
+        "can_submit": bills and claim.status == ClaimStatus.READY,
+        "can_bill_next_payer": bills and next_payer_refusal(claim) is None,
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
     }
     return render(request, "claims/detail.html", context)
@@ -74,7 +78,7 @@ def claims_submit_ready_view(request: AuthenticatedRequest) -> HttpResponse:
     """Queue every ready claim of the practices where the user bills; a worker sends them."""
     practice_ids = practice_ids_for(user=request.user, roles=BILLING)
     queued = claims_submit_ready(practice_ids=practice_ids, user=request.user)
-    drafts = claim_list(user=request.user).filter(status=ClaimStatus.DRAFT).count()
+    drafts = claim_list(user=request.user, roles=BILLING).filter(status=ClaimStatus.DRAFT).count()
     waiting = (
         f" {drafts} draft{'s' if drafts != 1 else ''} still need review first." if drafts else ""
     )
@@ -101,8 +105,9 @@ def claim_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("claim-detail", pk=pk)
 
 
+@require_GET
 @role_required(*CLAIM_READERS)
 def codeset_impact_view(request: AuthenticatedRequest) -> HttpResponse:
     """Open encounters and unsent claims whose diagnosis codes the newest release dropped."""
-    rows = codeset_impact(practice_ids=practice_ids_for(user=request.user))
+    rows = codeset_impact(practice_ids=practice_ids_for(user=request.user, roles=CLAIM_READERS))
     return render(request, "claims/codeset_impact.html", {"rows": rows})

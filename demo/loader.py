@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import random
 import time
@@ -12,6 +13,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.models import Claim
 from demo.billing import claims_walk, plans_build, timelines_backdate
@@ -100,7 +103,31 @@ def logins_ensure(practices: dict[str, Practice], *, report_kept: bool = False) 
                 user.save(update_fields=["is_staff", "is_superuser"])
         for practice_key, role in login.grants:
             membership_grant(user=user, practice=practices[practice_key], role=role)
+        if any(role == Role.ADMINISTRATOR for _key, role in login.grants):
+            demo_two_factor_ensure(user=user)
     return kept
+
+
+# Administrators sign in with a second factor. The demo's are enrolled with this published key
+# (RFC 6238's test key, never for real use), so a trial can add it to any authenticator app;
+# `demo_logins` prints it and the current code.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+
+
+def demo_two_factor_ensure(*, user: User) -> TOTPDevice:
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="Demo authenticator",
+        defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True},
+    )  # fmt: skip
+    return device
+
+
+def demo_totp_secret() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+
+
+def demo_totp_code() -> str:
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY_HEX)):06d}"
 
 
 def _practice_setup(spec: PracticeSpec, payers: dict[str, Payer],
@@ -253,9 +280,13 @@ def logins_table() -> str:
     if not grants and not operators:
         return "No demo logins yet: run `manage.py load_demo`."
     rows = [f"Demo logins (password for each: {DEMO_PASSWORD})"]
+    two_factor_note = (
+        f"  Administrators also give a code: add the key {demo_totp_secret()} to an "
+        f"authenticator app (the code right now is {demo_totp_code()})."
+    )
     for login in LOGINS:
         if login.username in grants:
             rows.append(f"  {login.username:<10} {'; '.join(grants[login.username])}")
         elif login.username in operators:
             rows.append(f"  {login.username:<10} operator: the Django admin (/admin/), no practice")
-    return "\n".join(rows)
+    return "\n".join([*rows, two_factor_note])

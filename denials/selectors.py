@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,23 +14,26 @@ from denials.models import Adjustment, Remittance
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
-def remittance_list(*, user: Viewer) -> QuerySet[Remittance]:
-    return Remittance.objects.filter(practice_id__in=practice_ids_for(user=user))
+def remittance_list(*, user: Viewer, roles: Iterable[str]) -> QuerySet[Remittance]:
+    return Remittance.objects.filter(practice_id__in=practice_ids_for(user=user, roles=roles))
 
 
-def payments_received(*, user: Viewer, since: datetime.date) -> Decimal:
+def payments_received(*, user: Viewer, roles: Iterable[str], since: datetime.date) -> Decimal:
     total = (
-        remittance_list(user=user)
+        remittance_list(user=user, roles=roles)
         .filter(payment_date__gte=since)
         .aggregate(total=Sum("payment_amount"))["total"]
     )
     return total or Decimal("0.00")
 
 
-def top_denial_reasons(*, user: Viewer, limit: int = 5) -> list[dict[str, Any]]:
+def top_denial_reasons(
+    *, user: Viewer, roles: Iterable[str], limit: int = 5
+) -> list[dict[str, Any]]:
     """The CARC codes that cost the most among denials (`claims.adjudication`'s rule)."""
+    fence = practice_ids_for(user=user, roles=roles)
     rows: Any = (
-        Adjustment.objects.filter(claim_payment__practice_id__in=practice_ids_for(user=user))
+        Adjustment.objects.filter(claim_payment__practice_id__in=fence)
         .filter(DENIAL_ADJUSTMENTS)
         .values("group", "reason")
         .annotate(count=Count("id"), amount=Sum("amount"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import sys
 from pathlib import Path
@@ -72,6 +73,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -95,12 +100,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rcm.audit.middleware.AuditContextMiddleware",
+    "rcm.web.middleware.ApiNoStoreMiddleware",
+    "rcm.web.middleware.IdleTimeoutMiddleware",
     "rcm.web.middleware.LoginRequiredMiddleware",
+    "rcm.web.middleware.TwoFactorMiddleware",
     "rcm.web.middleware.PracticeScopeMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rcm.urls"
@@ -140,19 +151,76 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "practice.User"
+# django-axes watches every sign-in (the page and the API's token endpoint): after
+# RCM_SIGN_IN_FAILURES wrong passwords for one username from one client address, that pair is
+# locked for RCM_SIGN_IN_LOCK_MINUTES. Keyed on both, nobody can lock out a user at will.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("RCM_SIGN_IN_FAILURES", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("RCM_SIGN_IN_LOCK_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "rcm.audit.middleware.client_ip_of"
+AXES_LOCKOUT_CALLABLE = "rcm.web.forms.lockout_response"
+AXES_VERBOSE = False
+# API tokens live this long from their issue; a new sign-in or signing out ends them sooner.
+RCM_API_TOKEN_HOURS = env.float("RCM_API_TOKEN_HOURS", default=8.0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_HTTPONLY = True
+# Two-factor sign-in (rcm.web.two_factor): required for administrators unless switched off.
+RCM_ADMIN_2FA = env.bool("RCM_ADMIN_2FA", default=True)
+OTP_TOTP_ISSUER = env("RCM_TOTP_ISSUER", default="RCM")
+# A session idle this long is signed out; SESSION_COOKIE_AGE caps it from sign-in however busy.
+RCM_IDLE_MINUTES = env.float("RCM_IDLE_MINUTES", default=15.0)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- HTTP security: secure by default whenever DEBUG is off ------------------------------------
+# A plain-HTTP trial (`make run` on 127.0.0.1) is the explicit opt-out: RCM_INSECURE_HTTP=1.
+INSECURE_HTTP = DEBUG or env.bool("RCM_INSECURE_HTTP", default=False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not INSECURE_HTTP
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page (hx-headers), not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not INSECURE_HTTP
+SECURE_SSL_REDIRECT = not INSECURE_HTTP
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else env.int("RCM_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading commits every subdomain of the operator's domain to HTTPS for good: their choice.
+SECURE_HSTS_PRELOAD = env.bool("RCM_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style, no CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="America/New_York")
@@ -188,6 +256,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "rcm.web.api.api_exception_handler",
+    # The token endpoint, per client address: guessing passwords at speed is refused.
+    "DEFAULT_THROTTLE_RATES": {"api-token": env("RCM_API_TOKEN_RATE", default="20/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RCM API",
@@ -259,6 +329,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No PHI in logs: searches are GET, so URLs are logged by their path only.
+    "filters": {"no_query_strings": {"()": "rcm.web.log_filters.NoQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

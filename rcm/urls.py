@@ -7,22 +7,34 @@ the operator's Django admin are the rest.
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 
 import claims.urls
 import coding.urls
 import denials.urls
 import patients.urls
 import rcm.practice.urls
+from rcm.web.tokens import TokenApi
 
 APPS = (patients.urls, coding.urls, claims.urls, denials.urls, rcm.practice.urls)
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenApi.as_view(), name="api-token"),
     *(route for app in APPS for route in getattr(app, "api_urlpatterns", [])),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema and its docs page are for signed-in users (session or token) only.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", permission_classes=[IsAuthenticated]
+        ),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [

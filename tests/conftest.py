@@ -17,8 +17,20 @@ from tests.factories import MembershipFactory, PracticeFactory, UserFactory
 def _test_cache_keys():
     """Tests share the developer's Redis: give their cache keys a prefix of their own."""
     cache = {**settings.CACHES["default"], "KEY_PREFIX": "rcm-test"}
-    with override_settings(CACHES={"default": cache}):
+    with override_settings(CACHES={"default": cache}, **PLAIN_HTTP_TEST_SETTINGS):
         yield
+
+
+# The test client and the browser tests speak plain HTTP to the test server, and most tests sign
+# administrators in with force_login: tests/web/test_security_settings.py and
+# tests/web/test_two_factor.py switch these back on where they are the subject.
+PLAIN_HTTP_TEST_SETTINGS = {
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "SECURE_HSTS_SECONDS": 0,
+    "RCM_ADMIN_2FA": False,
+}
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django import template
 
 from claims.selectors import claim_list
 from patients.models import Patient
+from rcm.practice.permissions import CLAIM_READERS
 
 register = template.Library()
 
@@ -16,4 +17,7 @@ register = template.Library()
 def patient_claims(context: template.Context, patient: Patient) -> dict[str, Any]:
     """The claims of `patient` the signed-in user may see (patients cannot import claims)."""
     user = context["request"].user
-    return {"claims": claim_list(user=user).filter(patient=patient), "empty": "No claims."}
+    return {
+        "claims": claim_list(user=user, roles=CLAIM_READERS).filter(patient=patient),
+        "empty": "No claims.",
+    }

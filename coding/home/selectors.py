@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from patients.models import Encounter, EncounterStatus
+from rcm.practice.permissions import CODING
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
@@ -23,9 +24,8 @@ HOME_OLDEST = 15
 
 def coder_home(*, user: Viewer) -> CoderHome:
     """The coder's home page: how many visits wait, are in progress or coded, and the oldest."""
-    # Fenced to every practice of the user, as the home page always was (the worklist is fenced
-    # to the practices the user codes for).
-    encounters = Encounter.objects.filter(practice_id__in=practice_ids_for(user=user))
+    # Fenced, like the worklist, to the practices the user codes for: a role holds only there.
+    encounters = Encounter.objects.filter(practice_id__in=practice_ids_for(user=user, roles=CODING))
     counts = encounters.aggregate(
         waiting=Count("id", filter=Q(status=EncounterStatus.AWAITING_CODING)),
         in_progress=Count("id", filter=Q(status=EncounterStatus.CODING_IN_PROGRESS)),

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from coding.encounter.selectors import encounter_for_coding
 from coding.worklist.selectors import (
@@ -39,6 +39,7 @@ def _int(text: str | None) -> int | None:
     return ascii_int(text)
 
 
+@require_GET
 @role_required(*CODING)
 def worklist(request: AuthenticatedRequest) -> HttpResponse:
     """Encounters waiting for coding, with filters by provider, date and payer."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from patients.chart.selectors import coverage_chart_context, visit_chart_context
 from patients.coverage.selectors import coverage_list_for_patient
@@ -19,6 +20,7 @@ from rcm.practice.selectors import user_has_role
 CHART_VIEWS_SHOWN = 10
 
 
+@require_GET
 @role_required(*EVERYONE)
 def patient_chart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A patient's chart: demographics, coverage, encounters, claims. Every view is audited.

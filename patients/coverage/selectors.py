@@ -19,7 +19,7 @@ from patients.models import (
 )
 from rcm.audit.services import audit_record_view
 from rcm.files.services import stored_file_read
-from rcm.practice.permissions import COVERAGE_READERS, FRONT_DESK
+from rcm.practice.permissions import COVERAGE_READERS, FRONT_DESK, scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for, user_has_role
 
 
@@ -103,18 +103,20 @@ def eligibility_latest(
 
 
 def eligibility_check_get(*, user: Viewer, pk: int) -> EligibilityCheck:
-    """One check of the user's practices (front desk, administrators, billers)."""
-    return EligibilityCheck.objects.select_related(
+    """One check of the user's practices (front desk, administrators, billers): Http404 outside
+    them, PermissionDenied for another role in the check's practice."""
+    checks = EligibilityCheck.objects.select_related(
         "coverage__payer", "coverage__patient", "practice", "encounter", "requested_by",
         "request_file", "response_file",
-    ).get(pk=pk, practice_id__in=practice_ids_for(user=user, roles=COVERAGE_READERS))  # fmt: skip
+    )  # fmt: skip
+    return scoped_get(checks, user=user, pk=pk, roles=COVERAGE_READERS)
 
 
 def coverage_for_check_get(*, user: Viewer, pk: int) -> Coverage:
-    """A coverage the user may check eligibility for (front desk or administrator)."""
-    return Coverage.objects.select_related("patient", "payer", "practice").get(
-        pk=pk, practice_id__in=practice_ids_for(user=user, roles=FRONT_DESK)
-    )
+    """A coverage the user may check eligibility for (front desk or administrator): Http404
+    outside the user's practices, PermissionDenied for another role in its practice."""
+    coverages = Coverage.objects.select_related("patient", "payer", "practice")
+    return scoped_get(coverages, user=user, pk=pk, roles=FRONT_DESK)
 
 
 def coverages_overlap(one: Coverage, other: Coverage) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -207,10 +207,10 @@ def eligibility_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def eligibility_file(request: AuthenticatedRequest, pk: int, which: str) -> HttpResponse:
     """The kept 270 (`request`) or 271 (`response`) as sent or received: administrators only."""
     check = _check_for(request, pk)
-    admin = user_has_role(user=request.user, practice_id=check.practice_id,
-                          roles=ADMINISTRATION)  # fmt: skip
+    if not user_has_role(user=request.user, practice_id=check.practice_id, roles=ADMINISTRATION):
+        raise PermissionDenied("Only an administrator of the practice reads the kept files.")
     stored = {"request": check.request_file, "response": check.response_file}.get(which)
-    if not admin or stored is None:
+    if stored is None:
         raise Http404("No such file.")
     response = HttpResponse(stored_file_read(stored=stored), content_type="text/plain")
     response["Content-Disposition"] = f'attachment; filename="{stored.name}"'

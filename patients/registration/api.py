@@ -108,6 +108,12 @@ def _visible_patient(request: Request, pk: int, roles: tuple[str, ...] | None) -
     return scoped_get(patients, user=request.user, pk=pk, roles=roles)
 
 
+def _may_register_somewhere(request: Request) -> None:
+    """The door, before the body is read: a caller who registers nowhere is refused (403)."""
+    if not registering_practices(user=request.user):
+        raise ApiPermissionDenied("Only the front desk or an administrator registers patients.")
+
+
 def _registering_practice(request: Request, practice_id: int | None) -> Practice:
     """The practice to register in: the caller's only one, or the one named, if allowed."""
     practices = registering_practices(user=request.user)
@@ -161,6 +167,7 @@ class PatientRegisterApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
+        _may_register_somewhere(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -236,6 +243,7 @@ class PatientDuplicatesApi(APIView):
         description="Charts in the practice with the same date of birth and a similar name.",
     )
     def post(self, request: Request) -> Response:
+        _may_register_somewhere(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from patients.models import Patient
 from patients.registration.forms import MergeForm, PatientForm
@@ -37,6 +38,7 @@ from rcm.practice.validators import ascii_int
 PATIENTS = Patient.objects.select_related("practice")
 
 
+@require_GET
 @role_required(*EVERYONE)
 def patient_search(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]

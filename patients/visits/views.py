@@ -12,14 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from patients.models import Encounter
+from patients.models import Encounter, Patient
 from patients.visits.estimate import visit_estimate
 from patients.visits.forms import ReadyForCodingForm, VisitForm
 from patients.visits.selectors import (
     eligibility_for_visit,
     eligibility_worklist,
-    encounters_for,
-    patients_for_front_desk,
+    encounter_list,
     visit_timeline,
 )
 from patients.visits.services import (
@@ -49,14 +48,15 @@ def form_errors_add(form: Form, error: ValidationError) -> None:
 
 
 def _encounter(request: AuthenticatedRequest, pk: int, roles: tuple[str, ...]) -> Encounter:
-    """A visit of a practice where the user holds `roles`; 404 for any other (as today)."""
-    return scoped_get(encounters_for(user=request.user, roles=roles), user=request.user, pk=pk)
+    """A visit of the user's practices (404 otherwise), 403 unless they hold `roles` in its own."""
+    encounters = encounter_list(user=request.user)
+    return scoped_get(encounters, user=request.user, pk=pk, roles=roles)
 
 
 @role_required(*FRONT_DESK)
 def visit_new(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    patients = patients_for_front_desk(user=request.user)
-    patient = scoped_get(patients, user=request.user, pk=patient_id)
+    patients = Patient.objects.select_related("practice")
+    patient = scoped_get(patients, user=request.user, pk=patient_id, roles=FRONT_DESK)
     form = VisitForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -12,12 +13,24 @@ from django.http import HttpRequest, HttpResponse
 from rcm.audit.context import audit_context_set
 
 
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip_of(request: HttpRequest) -> str | None:
+    """The client's address: behind our proxy (RCM_BEHIND_PROXY), the X-Forwarded-For entry the
+    proxy appended, which is the rightmost (anything left of it the client may have written);
+    otherwise, or when that entry is not an address, the connection's own address."""
     if getattr(settings, "RCM_TRUST_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+            appended = _address(forwarded.split(",")[-1])
+            if appended is not None:
+                return appended
+    return _address(request.META.get("REMOTE_ADDR") or "")
 
 
 class AuditContextMiddleware:

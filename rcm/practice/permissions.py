@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from rcm.practice.models import Role, User
-from rcm.practice.selectors import Viewer, practice_ids_for, roles_for
+from rcm.practice.selectors import Viewer, practice_ids_for
 
 # --- role groups ---------------------------------------------------------------------------------
 EVERYONE: tuple[str, ...] = tuple(Role.values)
@@ -37,12 +37,17 @@ M = TypeVar("M", bound=Model)
 def role_required(
     *roles: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Let the view run only for users holding one of `roles` in at least one practice."""
+    """Let the view run only for users holding one of `roles` in a practice they work in now.
+
+    This is the page's door, not its fence: the page still lists only the practices where the
+    user holds the page's roles (`practice_ids_for(roles=...)`) and fetches single rows with
+    `scoped_get(..., roles=...)`, since a role holds only in its own practice.
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not set(roles) & set(roles_for(user=request.user)):
+            if not practice_ids_for(user=request.user, roles=roles):
                 raise PermissionDenied("Your role does not include this page.")
             return view(request, *args, **kwargs)
 

@@ -44,8 +44,10 @@ def practice_ids_for(
     return sorted(set(memberships.values_list("practice_id", flat=True)))
 
 
-def practice_list(*, user: Viewer, scoped: bool = True) -> QuerySet[Practice]:
-    return Practice.objects.filter(pk__in=practice_ids_for(user=user, scoped=scoped))
+def practice_list(
+    *, user: Viewer, roles: Iterable[str] | None = None, scoped: bool = True
+) -> QuerySet[Practice]:
+    return Practice.objects.filter(pk__in=practice_ids_for(user=user, roles=roles, scoped=scoped))
 
 
 def roles_for(*, user: Viewer) -> list[str]:

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from rcm.audit.models import AuditEvent
 from rcm.audit.selectors import audit_events_search, chart_views, record_keys_for
@@ -35,6 +36,7 @@ CSV_HEADER = ["when", "user", "action", "record", "record id", "patient", "pract
               "from address", "via", "changed"]  # fmt: skip
 
 
+@require_GET
 @role_required(*ADMINISTRATION)
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """Who touched which patient data, for the practices this user administers."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.db import connection
 from django.http import (
@@ -16,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rcm.practice.permissions import AuthenticatedRequest
 from rcm.practice.selectors import HEARTBEAT_KEY, practice_ids_for, roles_for
 from rcm.practice.validators import ascii_int
+from rcm.web.authentication import tokens_revoke
 from rcm.web.context_processors import ROLE_HOMES
 from rcm.web.hostile import safe_next_url
 from rcm.web.middleware import SCOPE_SESSION_KEY
@@ -23,6 +27,16 @@ from rcm.web.middleware import SCOPE_SESSION_KEY
 HOME_FOR_ROLE = {role: url_name for role, _label, url_name in ROLE_HOMES}
 
 
+class SignOutView(auth_views.LogoutView):
+    """Signing out of the web signs the user's API clients out too (their token is deleted)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+@require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each user to the home page of their first role."""
     roles = roles_for(user=request.user)

@@ -68,3 +68,16 @@ def sign_in(page, base_url: str, username: str, password: str = "test-password-1
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/login/verify/" in page.url:  # an enrolled user's second step: the code from the device
+        page.get_by_label("Code from your authenticator app").fill(_totp_code_for(username))
+        page.get_by_role("button", name="Verify").click()
+
+
+def _totp_code_for(username: str) -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    assert device is not None, f"{username} has no confirmed authenticator to sign in with"
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

@@ -148,9 +148,13 @@ def test_filters_by_user_action_and_dates(admin_client, ann, coder):
 
 
 def test_hostile_parameters_get_a_page_not_a_500(admin_client, ann):
-    for params in ({"q": "a\x00b"}, {"patient": "²"}, {"patient": "9" * 40}, {"page": "x"},
+    for params in ({"patient": "²"}, {"patient": "9" * 40}, {"page": "x"},
                    {"action": "drop"}, {"since": "0001-01-01"}):  # fmt: skip
         assert admin_client.get(URL, params).status_code == 200, params
+    # A NUL byte is refused for the whole request, with words, before any view runs.
+    refused = admin_client.get(URL, {"q": "a\x00b"})
+    assert refused.status_code == 400
+    assert b"NUL" in refused.content or b"null" in refused.content.lower()
 
 
 def test_export_is_the_filtered_trail_as_csv(admin_client, ann, coder):

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rcm.practice.models import Practice, Role
 from rcm.practice.permissions import ADMINISTRATION, AuthenticatedRequest, role_required
@@ -47,6 +47,7 @@ def _page(
     return render(request, f"practice/setup/{template}", context)
 
 
+@require_GET
 @role_required(*ADMINISTRATION)
 def setup_index(request: AuthenticatedRequest) -> HttpResponse:
     practices = list(selectors.administered_practices(user=request.user))
@@ -180,6 +181,7 @@ def setup_provider_edit(
 # --- payers --------------------------------------------------------------------------------------
 
 
+@require_GET
 @role_required(*ADMINISTRATION)
 def setup_payers(request: AuthenticatedRequest, practice_id: int) -> HttpResponse:
     """Payers are shared by every practice (no PHI, one row per clearinghouse payer id), so an
@@ -224,6 +226,7 @@ def setup_fees(request: AuthenticatedRequest, practice_id: int) -> HttpResponse:
     )
 
 
+@require_GET
 @role_required(*ADMINISTRATION)
 def setup_fee_export(
     request: AuthenticatedRequest, practice_id: int, schedule_id: int

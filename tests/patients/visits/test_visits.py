@@ -270,7 +270,9 @@ def test_a_front_desk_in_one_practice_and_biller_in_another_cannot_schedule_ther
     patient_b = PatientFactory(practice=practice_b)
     client.force_login(front_desk)
 
-    assert client.get(reverse("visit-new", args=[patient_b.pk])).status_code == 404
+    assert (
+        client.get(reverse("visit-new", args=[patient_b.pk])).status_code == 403
+    )  # visible, but not a front-desk role there
 
 
 def test_the_worklist_page_and_the_home_count(client, front_desk, scheduled, coverage):

@@ -25,9 +25,12 @@ def test_hostile_values_on_the_setup_forms(admin_client, practice_a, administrat
         response = admin_client.post(
             reverse(name, args=[practice_a.pk]), dict.fromkeys(fields, value)
         )
-        assert response.status_code == 200, (name, response.status_code)
+        # A NUL byte is refused for the whole request (rcm.web.hostile); the rest get the form.
+        expected = 400 if "\x00" in value else 200
+        assert response.status_code == expected, (name, response.status_code)
     role = reverse("practice-setup-member-role", args=[practice_a.pk, administrator.pk])
-    assert admin_client.post(role, {"role": value, "change": value}).status_code == 302
+    answer = admin_client.post(role, {"role": value, "change": value}).status_code
+    assert answer == (400 if "\x00" in value else 302)
 
     assert (User.objects.count(), Membership.objects.count()) == members
     assert not Provider.objects.exists() and not FeeSchedule.objects.exists()
