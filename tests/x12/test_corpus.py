@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,7 @@ from rcm.x12.claimack277 import parse_277ca
 from rcm.x12.eligibility import parse_271
 from rcm.x12.era835 import parse_835
 from rcm.x12.status import parse_277
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "x12-corpus"
+from tests.x12.corpus import CORPUS
 
 
 def _summary_999(acks: list[Any]) -> str:
