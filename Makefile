@@ -11,7 +11,7 @@ export PYTHONUNBUFFERED := 1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run setup services data test check lint pytest stop destroy chromium bench clean
+.PHONY: run setup services data test check lint pytest stop destroy chromium bench mutation clean
 
 run: setup data
 	@$(BIN)/python manage.py demo_logins --url http://127.0.0.1:$(PORT)/
@@ -73,5 +73,22 @@ chromium:
 bench: setup
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
+# Mutation testing (docs/TESTING.md), run by hand, never by `make test`: mutmut mutates rcm/x12,
+# claims/state.py and denials/posting.py in a copy under mutants/ and runs the tests that reach
+# each mutant, one at a time (the machine is shared). It uses its own test database, so a
+# `make test` at the same time does not disturb it. Narrow it with globs, e.g.
+# `make mutation MUTANTS='claims.state.*'` or `MUTANTS='rcm.x12.reader.* rcm.x12.era835.*'`.
+MUTANTS ?=
+MUTATION_CHILDREN ?= 1
+$(VENV)/.installed-bench: requirements-bench.txt requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+mutation: $(VENV)/.installed-bench services
+	RCM_VAR_DIR=$(CURDIR)/var RCM_X12_CORPUS=$(abspath $(CURDIR)/../shared/x12-corpus) \
+	DATABASE_URL="$$($(BIN)/python -m bench.mutation_summary --database-url)" \
+	  $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	$(BIN)/python -m bench.mutation_summary
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
