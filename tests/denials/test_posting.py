@@ -277,7 +277,7 @@ def test_a_payment_for_claims_of_two_practices_is_refused(claims, practice_b, no
 
 def test_a_refused_file_fixed_later_is_posted(db):
     stray = one_claim_payment(trace="T3", npi=PAYEE_NPI)
-    with pytest.raises(PostingRefused):
+    with pytest.raises(PostingRefused, match="payee unknown: payment T3 matches no claim"):
         era_post(content=stray, name="stray.835")
     PracticeFactory(npi=PAYEE_NPI)
 

@@ -92,7 +92,9 @@ def test_coders_take_for_themselves_and_administrators_assign(coder, administrat
     other = UserFactory(username="other_coder")
     MembershipFactory(user=other, practice=practice_a, role=Role.CODER)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="Only an administrator assigns encounters to someone else"
+    ):
         encounter_assign(encounter=encounter, coder=other, by=coder)
     encounter_assign(encounter=encounter, coder=coder, by=coder)
     encounter_assign(encounter=encounter, coder=other, by=administrator)
