@@ -73,22 +73,18 @@ chromium:
 bench: setup
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
-# Mutation testing (docs/TESTING.md), run by hand, never by `make test`: mutmut mutates rcm/x12,
-# claims/state.py and denials/posting.py in a copy under mutants/ and runs the tests that reach
-# each mutant, one at a time (the machine is shared). It uses its own test database, so a
-# `make test` at the same time does not disturb it. Narrow it with globs, e.g.
-# `make mutation MUTANTS='claims.state.*'` or `MUTANTS='rcm.x12.reader.* rcm.x12.era835.*'`.
-MUTANTS ?=
+# Mutation testing (docs/TESTING.md), run by hand, never by `make test`: mutmut mutates rcm/x12
+# (against tests/x12), claims/state.py (tests/claims) and denials/posting.py (tests/denials and
+# tests/claims), each in its own copy under var/mutation/<module>/, one mutant at a time (the
+# machine is shared), with its own test database. `make mutation MODULES=state` runs one.
+MODULES ?= state posting x12
 MUTATION_CHILDREN ?= 1
 $(VENV)/.installed-bench: requirements-bench.txt requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $@
 
 mutation: $(VENV)/.installed-bench services
-	RCM_VAR_DIR=$(CURDIR)/var RCM_X12_CORPUS=$(abspath $(CURDIR)/../shared/x12-corpus) \
-	DATABASE_URL="$$($(BIN)/python -m bench.mutation_summary --database-url)" \
-	  $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
-	$(BIN)/python -m bench.mutation_summary
+	$(BIN)/python -m bench.mutation $(MODULES) --max-children $(MUTATION_CHILDREN)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants var/mutation

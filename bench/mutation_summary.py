@@ -40,9 +40,14 @@ def main() -> None:
     if args.database_url:
         print(mutation_database_url())
         return
+    print_summary(Path(args.root), survivors=args.survivors)
+
+
+def print_summary(root: Path, *, survivors: bool = False) -> None:
+    """killed / survived / no test / not run yet, per mutated file and in all."""
     totals: Counter[str] = Counter()
     print(f"{'file':32} {'killed':>7} {'survived':>8} {'no test':>7} {'unrun':>6} {'score':>7}")
-    for meta in sorted(Path(args.root).rglob("*.py.meta")):
+    for meta in sorted(root.rglob("*.py.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         if not codes:
             continue
@@ -62,12 +67,12 @@ def main() -> None:
         if not tried:
             continue
         totals.update(counts)
-        name = str(meta.relative_to(args.root)).removesuffix(".meta")
+        name = str(meta.relative_to(root)).removesuffix(".meta")
         print(
             f"{name:32} {counts['killed']:7} {counts['survived']:8} {counts['no tests']:7} "
             f"{counts['unrun']:6} {counts['killed'] / tried:7.1%}"
         )
-        if args.survivors:
+        if survivors:
             for key, code in sorted(codes.items()):
                 if code in SURVIVED or code in NO_TESTS:
                     print(f"    {key}")
