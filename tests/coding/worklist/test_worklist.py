@@ -120,6 +120,8 @@ def test_other_practices_encounters_are_not_found(client, coder, practice_b):
     assert (
         client.post(reverse("coding-assign", args=[other.pk]), {"coder": "me"}).status_code == 404
     )
+    other.refresh_from_db()
+    assert other.assigned_coder is None
 
 
 def test_worklist_page_queries_do_not_grow_with_rows(
