@@ -65,6 +65,12 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", default=list(MODULES), choices=list(MODULES))
     parser.add_argument("--max-children", type=int, default=1)
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument(
+        "--mutants",
+        nargs="*",
+        default=[],
+        help="only these mutant names or globs, e.g. rcm.x12.reader.*",
+    )
     args = parser.parse_args()
     env = dict(
         os.environ,
@@ -77,7 +83,7 @@ def main() -> None:
         work = prepare(module)
         print(f"== {module}: mutmut in {work.relative_to(ROOT)}", flush=True)
         command = [str(ROOT / ".venv" / "bin" / "mutmut"), "run"]
-        command += ["--max-children", str(args.max_children)]
+        command += ["--max-children", str(args.max_children), *args.mutants]
         finished = subprocess.run(command, cwd=work, env=env, check=False)  # noqa: S603
         print_summary(work / "mutants", survivors=args.survivors)
         if finished.returncode:
