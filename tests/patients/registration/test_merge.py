@@ -168,6 +168,8 @@ def test_merging_with_itself_on_the_page_is_explained(client, administrator, kep
     response = client.post(url, {"other": kept.pk, "keep": kept.pk, "confirm": "on"})
     assert response.status_code == 400
     assert "cannot be merged into itself" in response.content.decode()
+    kept.refresh_from_db()
+    assert kept.is_active and kept.merged_into is None
 
 
 def test_the_merge_page_is_for_administrators_of_the_practice(
@@ -183,4 +185,7 @@ def test_the_merge_page_is_for_administrators_of_the_practice(
         reverse("patient-merge", args=[kept.pk]), {"other": other.pk, "keep": kept.pk}
     )
     assert response.status_code == 404
+    for row in (kept, other):
+        row.refresh_from_db()
+        assert row.is_active and row.merged_into is None
     assert Patient.objects.get(pk=other.pk).merged_into is None
