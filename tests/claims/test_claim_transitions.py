@@ -16,6 +16,7 @@ import pytest
 
 from claims.models import Claim, ClaimEvent, ClaimStatus
 from claims.state import InvalidTransition, can_transition, claim_transition, claims_transition_bulk
+from rcm.files.services import stored_file_save
 from tests.factories import ClaimFactory
 
 S = ClaimStatus
@@ -45,6 +46,20 @@ def test_the_matrix_names_every_status():
     assert set(ALLOWED) == set(ClaimStatus.values)
 
 
+def test_bulk_moves_without_notes_or_user(db):
+    claim = ClaimFactory(status=S.READY)
+    assert claims_transition_bulk(moves={claim.pk: S.QUEUED}) == {}
+    event = ClaimEvent.objects.get(claim=claim)
+    assert (event.user, event.source, event.note, event.file_id) == (None, "user", "", None)
+
+
+def test_a_move_by_default_is_the_users_without_note(db):
+    claim = ClaimFactory(status=S.READY)
+    claim_transition(claim=claim, to=S.QUEUED)
+    event = ClaimEvent.objects.get(claim=claim)
+    assert (event.user, event.source, event.note) == (None, "user", "")
+
+
 def _reset(claim: Claim, status: str) -> None:
     Claim.objects.filter(pk=claim.pk).update(status=status, status_changed_at=LONG_AGO)
     ClaimEvent.objects.filter(claim=claim).delete()
@@ -60,10 +75,15 @@ def test_claim_transition_allows_exactly_the_matrix(db, biller, from_status):
         assert can_transition(from_status, to) == (to in ALLOWED[from_status]), (from_status, to)
         if to in ALLOWED[from_status]:
             try:
-                claim_transition(claim=claim, to=to, user=biller, source="test", note="why")
+                moved = claim_transition(claim=claim, to=to, user=biller, source="test", note="why")
             except InvalidTransition as refusal:
                 wrong.append(f"{from_status}->{to} is allowed but was refused: {refusal}")
                 continue
+            # the caller's object and the returned row both carry the new status
+            if (claim.status, moved.status, moved.pk) != (to, to, claim.pk):
+                wrong.append(f"{from_status}->{to} left the caller's claim {claim.status}")
+            if claim.status_changed_at != moved.status_changed_at:
+                wrong.append(f"{from_status}->{to} left the caller's status_changed_at")
             claim.refresh_from_db()
             event = ClaimEvent.objects.get(claim=claim)
             if (claim.status, event.from_status, event.to_status) != (to, from_status, to):
@@ -90,6 +110,7 @@ def test_claim_transition_allows_exactly_the_matrix(db, biller, from_status):
 
 @pytest.mark.parametrize("from_status", ALL_STATUSES, ids=str)
 def test_bulk_moves_allow_exactly_the_matrix(db, biller, from_status):
+    remittance = stored_file_save(kind="835", direction="in", name="r.835", content=b"ISA")
     claims = {to: ClaimFactory(status=from_status) for to in ALL_STATUSES}
     Claim.objects.filter(pk__in=[c.pk for c in claims.values()]).update(status_changed_at=LONG_AGO)
     missing_id = max(c.pk for c in claims.values()) + 1000
@@ -99,6 +120,7 @@ def test_bulk_moves_allow_exactly_the_matrix(db, biller, from_status):
         user=biller,
         source="835",
         notes={claims[to].pk: f"to {to}" for to in ALL_STATUSES},
+        file_id=remittance.pk,
     )
 
     expected_refused = {
@@ -111,9 +133,9 @@ def test_bulk_moves_allow_exactly_the_matrix(db, biller, from_status):
         if to in ALLOWED[from_status]:
             assert claim.status == to
             assert claim.status_changed_at > LONG_AGO
-            assert [(e.from_status, e.to_status, e.user, e.source, e.note) for e in events] == [
-                (from_status, to, biller, "835", f"to {to}")
-            ]
+            assert [
+                (e.from_status, e.to_status, e.user, e.source, e.note, e.file_id) for e in events
+            ] == [(from_status, to, biller, "835", f"to {to}", remittance.pk)]
         else:
             assert (claim.status, claim.status_changed_at) == (from_status, LONG_AGO)
             assert events == []
