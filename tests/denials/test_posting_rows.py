@@ -19,6 +19,7 @@ from denials.posting import PostingRefused, era_check, era_plan, era_preview
 from rcm.files.models import StoredFile
 from tests.denials.fixtures import (
     PAYEE_NPI,
+    interchange,
     northwind_bytes,
     northwind_claims,
     one_claim_payment,
@@ -268,3 +269,43 @@ def test_provider_adjustments_keep_reason_reference_and_amount(claims):
 
     rows = sorted(ProviderAdjustment.objects.values_list("reason", "reference", "amount"))
     assert rows == [("L6", "P20261", D("-4.10")), ("WO", "", D("1.00"))]
+
+
+def test_overlong_values_are_cut_to_their_columns(db):
+    practice = PracticeFactory(npi=PAYEE_NPI)
+    long = "X" * 70
+    content = interchange(
+        [
+            "BPR*I*80*C*ACHX*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261127",
+            f"TRN*1*T{long}*P{long}",
+            f"N1*PR*N{long}*XV*NWH01",
+            f"N1*PE*SOMEONE*XX*{PAYEE_NPI}",
+            "LX*1",
+            f"CLP*C{long}*123*80*80*0*12*N{long}*11*1",
+            f"SVC*HC:P{long}*80*80**1",
+            f"CAS*CO*R{long}*0",
+            f"REF*6R*L{long}",
+            f"PLB*{PAYEE_NPI}*20261231*ABC:F{long}*0",
+        ]
+    )
+
+    era_post(content=content, name="long.835")
+
+    remittance = Remittance.objects.get()
+    assert remittance.practice == practice
+    assert (remittance.trace_number, remittance.payer_identifier) == (
+        ("T" + long)[:50],
+        ("P" + long)[:50],
+    )
+    assert (remittance.payer_name, remittance.payment_method) == (("N" + long)[:60], "ACH")
+    payment = ClaimPayment.objects.get()
+    assert (payment.control_number, payment.status_code, payment.payer_claim_number) == (
+        ("C" + long)[:38],
+        "12",
+        ("N" + long)[:50],
+    )
+    line = LinePayment.objects.get()
+    assert (line.control_number, line.procedure_code) == (("L" + long)[:50], ("P" + long)[:48])
+    assert Adjustment.objects.get().reason == "RXXXX"
+    plb = ProviderAdjustment.objects.get()
+    assert (plb.reason, plb.reference) == ("AB", ("F" + long)[:50])
