@@ -170,8 +170,25 @@ def test_lq_he_is_a_remark_lq_rx_is_not():
 
 
 def test_lq_outside_a_line_is_refused():
-    with pytest.raises(X12Error, match="LQ outside a service line"):
+    with pytest.raises(X12Error) as refusal:
         parse_835(era(CLAIM, "LQ*HE*M15"))
+    assert (refusal.value.message, refusal.value.segment_id) == ("LQ outside a service line", "LQ")
+
+
+def test_an_empty_plb_pair_does_not_hide_the_next():
+    text = era(CLAIM, "PLB*1234567893*20241231*WO*15***72*-5", header=["BPR*I*90*C*ACH"])
+    [remittance] = parse_835(text)
+    assert [(p.reason, p.amount) for p in remittance.provider_adjustments] == [
+        ("WO", Decimal("15")),
+        ("72", Decimal("-5")),
+    ]
+
+
+def test_a_date_after_plb_belongs_to_no_line():
+    [remittance] = parse_835(
+        era(CLAIM, "SVC*HC:99213*100*100", "PLB*1234567893*20241231*WO*0", "DTM*472*20240109")
+    )
+    assert remittance.claims[0].service_lines[0].service_date is None
 
 
 def test_cas_quantity_and_all_six_triplets():
