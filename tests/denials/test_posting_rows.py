@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from claims.models import ClaimEvent
+from claims.models import Claim, ClaimEvent
 from claims.state import ClaimStatus
 from denials.inbox import era_post
 from denials.models import Adjustment, ClaimPayment, LinePayment, ProviderAdjustment, Remittance
@@ -309,3 +309,11 @@ def test_overlong_values_are_cut_to_their_columns(db):
     assert Adjustment.objects.get().reason == "RXXXX"
     plb = ProviderAdjustment.objects.get()
     assert (plb.reason, plb.reference) == ("AB", ("F" + long)[:50])
+
+
+def test_the_summary_names_the_claims_that_could_not_move(claims):
+    Claim.objects.filter(pk=claims["CLM7781"].pk).update(status=S.VOID)
+
+    result = era_post(content=northwind_bytes(), name="northwind.835")
+
+    assert result.summary()["claims_not_moved"] == {str(claims["CLM7781"].pk): S.VOID}
