@@ -279,8 +279,25 @@ def test_clp_amounts_and_defaults():
 
 
 def test_clp_without_control_number_is_refused():
-    with pytest.raises(X12Error, match="CLP01 claim control number is empty"):
+    with pytest.raises(X12Error) as refusal:
         parse_835(era("CLP**1*100*100"))
+    assert refusal.value.message == "CLP01 claim control number is empty"
+
+
+def test_an_empty_cas_triplet_does_not_hide_the_next():
+    claim = claim_of(era("CLP*PCN1*1*100*85", "CAS*CO*45*10*****97*5"))
+    assert claim.adjustments == [
+        Adjustment("CO", "45", Decimal("10")),
+        Adjustment("CO", "97", Decimal("5")),
+    ]
+
+
+def test_an_unbalanced_line_is_described_with_its_arithmetic():
+    [remittance] = parse_835(era("CLP*PCN1*1*100*100", "SVC*HC:99213*100*100", "CAS*CO*45*10"))
+    assert check_balance(remittance) == [
+        "claim PCN1 line 1 (99213): charge 100 - adjustments 10 = 90, paid 100",
+        "claim PCN1: charge 100 - adjustments 10 = 90, paid 100",
+    ]
 
 
 def test_svc_units_modifiers_and_revenue_code():
