@@ -91,6 +91,14 @@ def test_units_quantities_and_amounts_are_saved_exactly(claims):
     assert (adjustment.quantity, adjustment.claim_payment_id) == (D("2"), line.claim_payment_id)
     unquantified = Adjustment.objects.get(claim_payment__control_number="CLM7783")
     assert (unquantified.quantity, unquantified.line_payment) == (None, None)
+
+
+def test_a_claim_level_adjustment_keeps_its_quantity(claims):
+    content = northwind_bytes().replace(b"CAS*CO*50*150~", b"CAS*CO*50*150*1~")
+    era_post(content=content, name="northwind.835")
+
+    claim_level = Adjustment.objects.get(claim_payment__control_number="CLM7783")
+    assert (claim_level.quantity, claim_level.line_payment) == (D("1"), None)
     payment = ClaimPayment.objects.get(control_number="CLM7782")
     assert (payment.payer_claim_number, payment.practice_id) == (
         "2026331000124",
