@@ -325,3 +325,26 @@ def test_the_summary_names_the_claims_that_could_not_move(claims):
     result = era_post(content=northwind_bytes(), name="northwind.835")
 
     assert result.summary()["claims_not_moved"] == {str(claims["CLM7781"].pk): S.VOID}
+
+
+def test_a_file_of_one_old_and_one_new_payment_posts_the_new_one(db):
+    PracticeFactory(npi=PAYEE_NPI)
+    era_post(content=payments_file(("T1", "1512345678")), name="first.835")
+
+    result = era_post(
+        content=payments_file(("T1", "1512345678"), ("T2", "1512345678"), control="000000402"),
+        name="second.835",
+    )
+
+    assert (result.remittances_posted, result.remittances_skipped) == (["T2"], ["T1"])
+
+
+def test_a_file_of_two_old_payments_posts_nothing(db):
+    PracticeFactory(npi=PAYEE_NPI)
+    both = (("T1", "1512345678"), ("T2", "1512345678"))
+    era_post(content=payments_file(*both), name="first.835")
+
+    result = era_post(content=payments_file(*both, control="000000402"), name="again.835")
+
+    assert (result.remittances_posted, result.remittances_skipped) == ([], ["T1", "T2"])
+    assert Remittance.objects.count() == 2
