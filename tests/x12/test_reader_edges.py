@@ -163,3 +163,30 @@ def test_segment_get_counts_from_one():
     _, segments = tokenize(render(interchange()))
     st = segments[2]
     assert (st.get(0), st.get(1), st.get(3), st.get(4)) == ("", "837", "005010X222A1", "")
+
+
+def test_trailer_counts_name_what_they_count():
+    assert _refusal(render([s.replace("GE*1*1", "GE*2*1") for s in interchange()])) == (
+        "GE01 says 2 ST, found 1 (segment GE #7 line 7)"
+    )
+    assert _refusal(render([*interchange()[:-1], "IEA*2*000000001"])) == (
+        "IEA01 says 2 GS, found 1 (segment IEA #8 line 8)"
+    )
+
+
+def test_an_isa_inside_a_group_means_a_missing_ge():
+    assert _refusal(render(interchange()[:6] + interchange("000000002"))) == (
+        "ISA before the GE of group 1: missing GE (segment ISA #7 line 7)"
+    )
+
+
+def test_interchange_qualifiers_and_version():
+    [ic] = read_interchanges(render(interchange()).replace("*ZZ*RECEIVER", "*01*RECEIVER", 1))
+    assert (ic.sender_qualifier, ic.receiver_qualifier, ic.version) == ("ZZ", "01", "00501")
+
+
+def test_a_transaction_of_only_st_and_se():
+    [(st, _)] = read_transactions(
+        render(interchange(groups=[group(transactions=[transaction(body=[])])]))
+    )
+    assert [s.id for s in st.segments] == ["ST", "SE"]
