@@ -24,7 +24,7 @@ from tests.denials.fixtures import (
     northwind_claims,
     one_claim_payment,
 )
-from tests.factories import PayerFactory, PracticeFactory
+from tests.factories import ClaimFactory, ClaimLineFactory, PayerFactory, PracticeFactory
 
 S = ClaimStatus
 
@@ -348,3 +348,33 @@ def test_a_file_of_two_old_payments_posts_nothing(db):
 
     assert (result.remittances_posted, result.remittances_skipped) == ([], ["T1", "T2"])
     assert Remittance.objects.count() == 2
+
+
+def test_lines_of_one_code_are_matched_by_ref_6r_then_in_order(practice_a, northwind):
+    claim = ClaimFactory(
+        control_number="CLM5000",
+        encounter__patient__practice=practice_a,
+        coverage__payer=northwind,
+        status=S.ACCEPTED,
+    )
+    first = ClaimLineFactory(claim=claim, position=1, control_number="L1", procedure_code="99213")
+    second = ClaimLineFactory(claim=claim, position=2, control_number="L2", procedure_code="99213")
+    third = ClaimLineFactory(claim=claim, position=3, control_number="L3", procedure_code="99213")
+    content = interchange(
+        [
+            "BPR*I*60*C*ACH",
+            "TRN*1*T5000*1512345678",
+            "N1*PR*NORTHWIND HEALTH*XV*NWH01",
+            f"N1*PE*ALPHA FAMILY MEDICINE*XX*{PAYEE_NPI}",
+            "CLP*CLM5000*1*60*60",
+            "SVC*HC:99213*30*30",
+            "REF*6R*L3",
+            "SVC*HC:99213*20*20",  # no REF*6R: the first line of that code not yet taken
+            "SVC*HC:99213*10*10",
+        ]
+    )
+
+    era_post(content=content, name="lines.835")
+
+    matched = dict(LinePayment.objects.values_list("charge", "claim_line_id"))
+    assert matched == {D("30"): third.pk, D("20"): first.pk, D("10"): second.pk}
