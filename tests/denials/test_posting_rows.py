@@ -168,6 +168,32 @@ def test_a_file_with_no_835_is_refused(db):
     assert str(refusal.value) == "the file holds no 835 transaction"
 
 
+def _unbalanced(claims: int) -> bytes:
+    body = ["BPR*I*0*C*ACH", "TRN*1*T1*1512345678", *(f"CLP*C{n}*1*10*5" for n in range(claims))]
+    segments = ["ST*835*0001", *body, f"SE*{len(body) + 2}*0001"]
+    return (
+        "~".join(
+            [
+                "ISA*00*          *00*          *ZZ*NORTHWIND      *ZZ*RCMTEST        *261127*"
+                "1200*^*00501*000000601*0*T*:",
+                "GS*HP*NORTHWIND*RCMTEST*20261127*1200*601*X*005010X221A1",
+                *segments,
+                "GE*1*601",
+                "IEA*1*000000601",
+            ]
+        )
+        + "~"
+    ).encode()
+
+
+def test_ten_balance_problems_are_shown_without_a_tail(db):
+    with pytest.raises(PostingRefused) as refusal:
+        era_check(content=_unbalanced(9))  # nine claims and the payment
+    message = str(refusal.value)
+    assert message.count("claim C") == 9
+    assert message.endswith("BPR02 0 != claims paid 45 - provider adjustments 0 = 45")
+
+
 def test_many_balance_problems_are_cut_to_ten(db):
     body = [
         "BPR*I*0*C*ACH",
