@@ -11,7 +11,7 @@ export PYTHONUNBUFFERED := 1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run setup services data test check lint pytest stop destroy chromium bench load clean
+.PHONY: run setup services data test check lint pytest stop destroy chromium bench load mutation clean
 
 run: setup data
 	@$(BIN)/python manage.py demo_logins --url http://127.0.0.1:$(PORT)/
@@ -78,5 +78,18 @@ load: data
 	@[ -x "$(BIN)/locust" ] || $(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python bench/load/run.py $(LOAD_ARGS)
 
+# Mutation testing (docs/TESTING.md), run by hand, never by `make test`: mutmut mutates rcm/x12
+# (against tests/x12), claims/state.py (tests/claims) and denials/posting.py (tests/denials and
+# tests/claims), each in its own copy under var/mutation/<module>/, one mutant at a time (the
+# machine is shared), with its own test database. `make mutation MODULES=state` runs one.
+MODULES ?= state posting x12
+MUTATION_CHILDREN ?= 1
+$(VENV)/.installed-bench: requirements-bench.txt requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+mutation: $(VENV)/.installed-bench services
+	$(BIN)/python -m bench.mutation $(MODULES) --max-children $(MUTATION_CHILDREN)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants var/mutation

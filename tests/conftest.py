@@ -115,3 +115,13 @@ def celery_worker_on_queue():
         app.conf.task_routes = saved_routes
         app.amqp.flush_routes()
         app.amqp.__dict__.pop("router", None)
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Plain test ids: a line break or BOM in a parameter is written <a>, <feff>. mutmut hands
+    the ids of the tests it runs back to pytest, and an id with escaped characters is not found."""
+    if isinstance(val, bytes):
+        val = val.decode("latin-1")
+    if isinstance(val, str) and not (val.isascii() and val.isprintable()):
+        return "".join(c if c.isascii() and c.isprintable() else f"<{ord(c):x}>" for c in val)
+    return None

@@ -47,7 +47,9 @@ def test_a_claim_without_lines_or_diagnoses_stays_a_draft(practice_a, biller):
 def test_a_ready_claim_cannot_be_marked_ready_again(draft_claim, biller):
     claim_mark_ready(claim=draft_claim, user=biller)
 
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(
+        InvalidTransition, match="is ready to submit; it cannot become ready to submit"
+    ):
         claim_mark_ready(claim=draft_claim, user=biller)
 
     assert draft_claim.events.count() == 1

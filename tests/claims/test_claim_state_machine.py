@@ -40,7 +40,9 @@ def test_an_illegal_move_changes_nothing(db, biller):
 def test_queueing_twice_queues_once(db, biller):
     claim = ClaimFactory(status=ClaimStatus.READY)
     claim_transition(claim=claim, to=ClaimStatus.QUEUED, user=biller)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(
+        InvalidTransition, match="is queued for the next batch; it cannot become queued"
+    ):
         claim_transition(claim=claim, to=ClaimStatus.QUEUED, user=biller)
     assert claim.events.filter(to_status=ClaimStatus.QUEUED).count() == 1
 

@@ -269,15 +269,16 @@ def test_a_payment_with_no_claim_we_know_goes_to_the_payee_practice(db):
 def test_a_payment_for_claims_of_two_practices_is_refused(claims, practice_b, northwind):
     ClaimFactory(control_number="CLM9999", encounter__patient__practice=practice_b)
 
-    with pytest.raises(PostingRefused, match="pays claims of 2 practices"):
+    with pytest.raises(PostingRefused) as refusal:
         era_post(content=northwind_bytes(), name="northwind.835")
+    assert str(refusal.value) == "payment T48213 pays claims of 2 practices; an 835 pays one payee"
 
     assert nothing_posted()
 
 
 def test_a_refused_file_fixed_later_is_posted(db):
     stray = one_claim_payment(trace="T3", npi=PAYEE_NPI)
-    with pytest.raises(PostingRefused):
+    with pytest.raises(PostingRefused, match="payee unknown: payment T3 matches no claim"):
         era_post(content=stray, name="stray.835")
     PracticeFactory(npi=PAYEE_NPI)
 

@@ -10,9 +10,10 @@ import pytest
 
 from rcm.x12.base import X12Error
 from rcm.x12.era835 import Adjustment, check_balance, parse_835
+from tests.x12.corpus import CORPUS as SHARED_CORPUS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic_835.txt"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "x12-corpus" / "835"
+CORPUS = SHARED_CORPUS / "835"
 
 # What each public sample does: None = parses, otherwise a fragment of the X12Error message.
 CORPUS_EXPECTED: dict[str, str | None] = {

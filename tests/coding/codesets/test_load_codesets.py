@@ -110,7 +110,7 @@ def test_a_failure_half_way_leaves_nothing(db):
     # The last row, in the second batch, is refused by PostgreSQL (parent is varchar(10)).
     records[-1] = CodeRecord(code="B0001", description="Fine", parent="B0001-TOO-LONG")
 
-    with pytest.raises(DataError):
+    with pytest.raises(DataError, match=r"value too long for type character varying\(10\)"):
         codeset_release_load(spec=spec, records=records)
 
     assert not CodeSetRelease.objects.filter(system="HCPCS").exists()

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from coding.models import EncounterDiagnosis, ProcedureLine
 from patients.models import EncounterStatus
 from tests.factories import EncounterFactory
 
@@ -103,6 +104,11 @@ def test_bad_input_is_explained(client, coder, encounter):
     )
     assert response.status_code == 400
     assert b"is not a number" in response.content
+    assert not EncounterDiagnosis.objects.filter(encounter=encounter).exists()
+    assert not ProcedureLine.objects.filter(encounter=encounter).exists()
+    status = encounter.status
+    encounter.refresh_from_db()
+    assert encounter.status == status
 
 
 def test_code_notes_show_excludes1(client, coder, icd10cm):

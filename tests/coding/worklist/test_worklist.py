@@ -92,7 +92,9 @@ def test_coders_take_for_themselves_and_administrators_assign(coder, administrat
     other = UserFactory(username="other_coder")
     MembershipFactory(user=other, practice=practice_a, role=Role.CODER)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="Only an administrator assigns encounters to someone else"
+    ):
         encounter_assign(encounter=encounter, coder=other, by=coder)
     encounter_assign(encounter=encounter, coder=coder, by=coder)
     encounter_assign(encounter=encounter, coder=other, by=administrator)
@@ -118,6 +120,8 @@ def test_other_practices_encounters_are_not_found(client, coder, practice_b):
     assert (
         client.post(reverse("coding-assign", args=[other.pk]), {"coder": "me"}).status_code == 404
     )
+    other.refresh_from_db()
+    assert other.assigned_coder is None
 
 
 def test_worklist_page_queries_do_not_grow_with_rows(

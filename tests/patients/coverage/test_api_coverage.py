@@ -77,6 +77,7 @@ def test_an_overlap_is_refused(front_desk, patient, payer):
 
     assert response.status_code == 400
     assert "already has primary coverage" in response.json()["non_field_errors"][0]
+    assert Coverage.objects.count() == 1
 
 
 def test_update_and_move(front_desk, patient, payer):

@@ -26,6 +26,19 @@ NEW_PATIENT = {
 }
 
 
+def _unchanged(patient: Patient) -> bool:
+    """The row as the test made it: same fields, still active, merged into nothing."""
+    row = Patient.objects.get(pk=patient.pk)
+    same = (row.city, row.state, row.zip_code, row.first_name, row.last_name) == (
+        patient.city,
+        patient.state,
+        patient.zip_code,
+        patient.first_name,
+        patient.last_name,
+    )
+    return same and row.is_active and row.merged_into_id is None
+
+
 def api_for(user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
@@ -64,6 +77,7 @@ def test_missing_fields_get_a_400(front_desk):
     response = api_for(front_desk).post(reverse("api-patient-register"), {}, format="json")
     assert response.status_code == 400
     assert {"first_name", "last_name", "date_of_birth"} <= set(response.json())
+    assert not Patient.objects.exists()
 
 
 def test_a_likely_duplicate_gets_a_409_until_confirmed(front_desk, practice_a):
@@ -109,6 +123,7 @@ def test_a_member_of_two_practices_names_one_they_register_in(front_desk, practi
     unnamed = api.post(reverse("api-patient-register"), NEW_PATIENT, format="json")
     assert unnamed.status_code == 400
     assert "practice_id" in unnamed.json()
+    assert not Patient.objects.exists()
 
     named = api.post(
         reverse("api-patient-register"),
@@ -137,6 +152,8 @@ def test_billers_cannot_register_edit_or_merge(biller, practice_a):
     assert edit.status_code == 403
     merge_url = reverse("api-patient-merge", args=[patient.pk])
     assert api.post(merge_url, {"duplicate_id": patient.pk}, format="json").status_code == 403
+    assert Patient.objects.get() == patient
+    assert _unchanged(patient)
 
 
 def test_front_desk_edits_some_fields(front_desk, practice_a):
@@ -171,6 +188,7 @@ def test_another_practices_patient_is_not_found(front_desk, administrator, pract
     merge_url = reverse("api-patient-merge", args=[other.pk])
     admin_api = api_for(administrator)
     assert admin_api.post(merge_url, {"duplicate_id": other.pk}, format="json").status_code == 404
+    assert _unchanged(other)
 
 
 def test_an_administrator_merges_through_the_api(administrator, practice_a):
@@ -196,6 +214,7 @@ def test_merging_with_another_practices_chart_is_not_found(administrator, practi
     url = reverse("api-patient-merge", args=[kept.pk])
     response = api_for(administrator).post(url, {"duplicate_id": other.pk}, format="json")
     assert response.status_code == 404
+    assert _unchanged(kept) and _unchanged(other)
 
 
 def test_merging_into_itself_is_a_400(administrator, practice_a):
@@ -204,6 +223,7 @@ def test_merging_into_itself_is_a_400(administrator, practice_a):
     response = api_for(administrator).post(url, {"duplicate_id": kept.pk}, format="json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["A chart cannot be merged into itself."]}
+    assert _unchanged(kept)
 
 
 def test_the_operations_are_in_the_openapi_schema(front_desk):

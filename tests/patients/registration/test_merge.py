@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,9 +92,16 @@ def test_earlier_merges_follow_to_the_kept_chart(administrator, kept, duplicate,
     assert older.merged_into == kept
 
 
-@pytest.mark.parametrize("case", ["itself", "other practice", "already merged"])
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("itself", "A chart cannot be merged into itself."),
+        ("other practice", "Charts of different practices cannot be merged."),
+        ("already merged", "MRN DUP01 has already been merged into another chart."),
+    ],
+)
 def test_impossible_merges_are_refused_and_change_nothing(
-    administrator, kept, duplicate, practice_b, case
+    administrator, kept, duplicate, practice_b, case, message
 ):
     if case == "itself":
         other = kept
@@ -104,14 +112,16 @@ def test_impossible_merges_are_refused_and_change_nothing(
         other = duplicate
     visit = EncounterFactory(patient=other)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape(message)):
         patient_merge(keep=kept, duplicate=other, user=administrator)
 
     assert Encounter.objects.get(pk=visit.pk).patient_id == other.pk
 
 
 def test_only_an_administrator_merges(front_desk, kept, duplicate):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="Only an administrator of the practice merges charts"
+    ):
         patient_merge(keep=kept, duplicate=duplicate, user=front_desk)
     duplicate.refresh_from_db()
     assert duplicate.is_active and duplicate.merged_into is None
@@ -158,6 +168,8 @@ def test_merging_with_itself_on_the_page_is_explained(client, administrator, kep
     response = client.post(url, {"other": kept.pk, "keep": kept.pk, "confirm": "on"})
     assert response.status_code == 400
     assert "cannot be merged into itself" in response.content.decode()
+    kept.refresh_from_db()
+    assert kept.is_active and kept.merged_into is None
 
 
 def test_the_merge_page_is_for_administrators_of_the_practice(
@@ -173,4 +185,7 @@ def test_the_merge_page_is_for_administrators_of_the_practice(
         reverse("patient-merge", args=[kept.pk]), {"other": other.pk, "keep": kept.pk}
     )
     assert response.status_code == 404
+    for row in (kept, other):
+        row.refresh_from_db()
+        assert row.is_active and row.merged_into is None
     assert Patient.objects.get(pk=other.pk).merged_into is None

@@ -96,7 +96,7 @@ def test_update_changes_only_what_was_given(practice_a, front_desk):
 def test_an_invalid_update_is_refused_and_the_row_is_unchanged(practice_a, front_desk):
     patient = patient_create(practice=practice_a, user=front_desk, **DEMOGRAPHICS)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'XX' is not a US state or territory code"):
         patient_update(patient=patient, user=front_desk, state="XX")
 
     assert Patient.objects.get(pk=patient.pk).state == "IL"

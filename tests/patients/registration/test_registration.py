@@ -148,7 +148,7 @@ def test_duplicates_are_looked_for_in_the_same_practice_only(front_desk, practic
 
 def test_the_service_refuses_unconfirmed_duplicates(front_desk, practice_a):
     PatientFactory(practice=practice_a, first_name="Ann", last_name="Lee")
-    with pytest.raises(PossibleDuplicates):
+    with pytest.raises(PossibleDuplicates, match=r"^1 possible duplicate\(s\)$"):
         patient_register(
             practice=practice_a, user=front_desk, first_name="Ann", last_name="Lee",
             date_of_birth=datetime.date(1970, 5, 17), sex="F", address1="1 A St", city="X",

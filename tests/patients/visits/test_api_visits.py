@@ -103,6 +103,8 @@ def test_ready_for_coding_needs_the_note(api, front_desk, scheduled):
     refused = api.post(url, {}, format="json")
     assert refused.status_code == 400
     assert refused.data == {"clinical_note": ["Coders need the clinical note: write it."]}
+    scheduled.refresh_from_db()
+    assert (scheduled.status, scheduled.clinical_note) == ("scheduled", "")
 
     done = api.post(url, {"clinical_note": "Sore throat; rapid strep negative."}, format="json")
     assert done.status_code == 200
@@ -148,6 +150,7 @@ def test_a_visit_without_coverage_cannot_be_checked(api, front_desk, scheduled):
 
     assert response.status_code == 400
     assert response.data == {"non_field_errors": ["No primary insurance covers the visit date."]}
+    assert not EligibilityCheck.objects.exists()
 
 
 def test_the_worklist(api, front_desk, scheduled, biller):
@@ -190,6 +193,8 @@ def test_roles(api, biller, coder, scheduled, coverage, patient, provider, today
     api.force_authenticate(coder)
     assert api.get(reverse("api-visit-detail", args=[scheduled.pk])).status_code == 200
     assert api.post(reverse("api-visit-ready", args=[scheduled.pk])).status_code == 403
+    assert list(Encounter.objects.values_list("pk", "status")) == [(scheduled.pk, "scheduled")]
+    assert not EligibilityCheck.objects.exists()
 
 
 def test_other_practices_are_not_found(api, front_desk, practice_b, provider, today):
@@ -212,6 +217,10 @@ def test_other_practices_are_not_found(api, front_desk, practice_b, provider, to
     assert api.post(url).status_code == 404
     assert api.get(reverse("api-eligibility-detail", args=[other_check.pk])).status_code == 404
     assert api.get(reverse("api-visit-list")).data["results"] == []
+    other.refresh_from_db()
+    assert other.status == EncounterStatus.SCHEDULED
+    assert Encounter.objects.count() == 1
+    assert list(EligibilityCheck.objects.all()) == [other_check]
 
 
 def test_anonymous_callers_are_refused(api, scheduled):
