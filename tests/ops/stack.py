@@ -190,6 +190,11 @@ class Stack:
             "RCM_SANDBOX_REMIT_DELAY_SECONDS": "0",
             # A task whose worker died is handed out again after this many seconds.
             "CELERY_VISIBILITY_TIMEOUT": "4",
+            # The stack is served over plain http on 127.0.0.1, like `make run`'s trial; with
+            # DEBUG off the app is otherwise https-only and redirects every request.
+            "RCM_INSECURE_HTTP": "1",
+            # The driver signs in as the demo-like administrator without a second factor.
+            "RCM_ADMIN_2FA": "0",
             "PYTHONPATH": str(REPO),
         }
 
