@@ -6,6 +6,7 @@ is refused (403), both through `administered_practice_get` (`scoped_get`, ADMINI
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -40,6 +41,18 @@ def _errors_onto(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def _saved(request: AuthenticatedRequest, form: forms.Form, save: Callable[[], Any]) -> Any:
+    """What `save()` returned when a valid form was posted and the service took it; else None,
+    with the service's refusal shown on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        _errors_onto(form, error)
+        return None
+
+
 def _page(
     request: AuthenticatedRequest, template: str, practice: Practice, section: str, **context: Any
 ) -> HttpResponse:
@@ -63,16 +76,14 @@ def setup_index(request: AuthenticatedRequest) -> HttpResponse:
 def setup_members(request: AuthenticatedRequest, practice_id: int) -> HttpResponse:
     practice = selectors.administered_practice_get(user=request.user, pk=practice_id)
     form = MemberCreateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.member_create(practice=practice, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(
-                request, f"{user.get_full_name()} ({user.username}) can now sign in to {practice}."
-            )
-            return redirect("practice-setup-members", practice_id=practice.pk)
+    user = _saved(
+        request, form, lambda: services.member_create(practice=practice, **form.cleaned_data)
+    )
+    if user is not None:
+        messages.success(
+            request, f"{user.get_full_name()} ({user.username}) can now sign in to {practice}."
+        )
+        return redirect("practice-setup-members", practice_id=practice.pk)
     return _page(
         request,
         "members.html",
@@ -141,14 +152,12 @@ def setup_member_deactivate(
 def setup_providers(request: AuthenticatedRequest, practice_id: int) -> HttpResponse:
     practice = selectors.administered_practice_get(user=request.user, pk=practice_id)
     form = ProviderForm(_posted(request), initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            provider = services.provider_save(practice=practice, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, f"{provider} added to {practice}.")
-            return redirect("practice-setup-providers", practice_id=practice.pk)
+    provider = _saved(
+        request, form, lambda: services.provider_save(practice=practice, **form.cleaned_data)
+    )
+    if provider is not None:
+        messages.success(request, f"{provider} added to {practice}.")
+        return redirect("practice-setup-providers", practice_id=practice.pk)
     return _page(
         request,
         "providers.html",
@@ -167,14 +176,14 @@ def setup_provider_edit(
     provider = selectors.provider_get(practice=practice, pk=provider_id)
     initial = {name: getattr(provider, name) for name in services.PROVIDER_FIELDS}
     form = ProviderForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.provider_save(practice=practice, provider=provider, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, f"{provider} saved.")
-            return redirect("practice-setup-providers", practice_id=practice.pk)
+    saved = _saved(
+        request,
+        form,
+        lambda: services.provider_save(practice=practice, provider=provider, **form.cleaned_data),
+    )
+    if saved is not None:
+        messages.success(request, f"{saved} saved.")
+        return redirect("practice-setup-providers", practice_id=practice.pk)
     return _page(request, "provider_form.html", practice, "providers", form=form, provider=provider)
 
 
@@ -261,14 +270,12 @@ def setup_clearinghouse(request: AuthenticatedRequest, practice_id: int) -> Http
         "is_active": connection.is_active if connection else True,
     }
     form = ConnectionForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.connection_save(practice=practice, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, f"The clearinghouse connection of {practice} is saved.")
-            return redirect("practice-setup-clearinghouse", practice_id=practice.pk)
+    saved = _saved(
+        request, form, lambda: services.connection_save(practice=practice, **form.cleaned_data)
+    )
+    if saved is not None:
+        messages.success(request, f"The clearinghouse connection of {practice} is saved.")
+        return redirect("practice-setup-clearinghouse", practice_id=practice.pk)
     return _page(
         request,
         "clearinghouse.html",
