@@ -22,7 +22,7 @@ from claims.x12_mapping import claim_837_problem, claims_837_render, claims_for_
 from rcm.clearinghouse.gateway import OutboundFile, TransportError
 from rcm.files.models import Direction, FileKind
 from rcm.files.services import stored_file_read, stored_file_save
-from rcm.practice.clearinghouse import connection_for, transport_for
+from rcm.practice.clearinghouse import connection_for, connections_of, transport_for
 from rcm.practice.models import ClearinghouseConnection, Practice, User
 from rcm.x12.base import X12Error
 
@@ -79,14 +79,11 @@ def claims_route(
     claims: Iterable[tuple[int, int, T]],
 ) -> dict[Route, tuple[ClearinghouseConnection | None, list[T]]]:
     """Group (practice id, payer id, item) by the connection each claim goes through."""
-    found: dict[tuple[int, int], ClearinghouseConnection | None] = {}
+    claims = list(claims)
+    connection_of = connections_of(practice_ids={practice_id for practice_id, _, _ in claims})
     routes: dict[Route, tuple[ClearinghouseConnection | None, list[T]]] = {}
     for practice_id, payer_id, item in claims:
-        if (practice_id, payer_id) not in found:
-            found[practice_id, payer_id] = connection_for(
-                practice_id=practice_id, payer_id=payer_id
-            )
-        connection = found[practice_id, payer_id]
+        connection = connection_of(practice_id, payer_id)
         key = (practice_id, connection.pk if connection else None)
         routes.setdefault(key, (connection, []))[1].append(item)
     return routes
@@ -174,13 +171,17 @@ def _batch_write(
         ClaimSubmission(claim=claim, batch=batch, position=index)
         for index, claim in enumerate(claims, start=1)
     )
-    for claim in claims:
-        claim_transition(
-            claim=claim,
-            to=ClaimStatus.SUBMITTED,
-            source="batch",
-            note=f"In batch {batch.interchange_control_number:09d} via {transport}.",
-        )
+    # One locking SELECT, one UPDATE and one bulk INSERT of events for the whole batch: the
+    # claims are already locked by batches_build, and each is still QUEUED.
+    note = f"In batch {batch.interchange_control_number:09d} via {transport}."
+    refused = claims_transition_bulk(
+        moves=dict.fromkeys(claim_ids, ClaimStatus.SUBMITTED),
+        source="batch",
+        notes=dict.fromkeys(claim_ids, note),
+        file_id=stored.pk,
+    )
+    if refused:  # cannot happen under batches_build's locks; never send a claim it did not move
+        raise RuntimeError(f"claims {sorted(refused)} left the queue while their batch was built")
     Claim.objects.filter(pk__in=claim_ids).update(submitted_at=now)
     return batch
 

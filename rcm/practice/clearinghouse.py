@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -19,11 +20,25 @@ SANDBOX = "sandbox"
 
 def connection_for(*, practice_id: int, payer_id: int | None) -> ClearinghouseConnection | None:
     """The payer-specific connection of the practice, else its default, else None (sandbox)."""
-    connections = {
-        c.payer_id: c
-        for c in ClearinghouseConnection.objects.filter(practice_id=practice_id, is_active=True)
+    return connections_of(practice_ids=[practice_id])(practice_id, payer_id)
+
+
+def connections_of(
+    *, practice_ids: Iterable[int]
+) -> Callable[[int, int | None], ClearinghouseConnection | None]:
+    """`connection_for` for many claims at once: one query for every connection of these
+    practices, then a look-up per (practice id, payer id)."""
+    found: dict[tuple[int, int | None], ClearinghouseConnection] = {
+        (c.practice_id, c.payer_id): c
+        for c in ClearinghouseConnection.objects.filter(
+            practice_id__in=list(practice_ids), is_active=True
+        )
     }
-    return connections.get(payer_id) or connections.get(None)
+
+    def lookup(practice_id: int, payer_id: int | None) -> ClearinghouseConnection | None:
+        return found.get((practice_id, payer_id)) or found.get((practice_id, None))
+
+    return lookup
 
 
 def _resolved(config: dict[str, Any]) -> dict[str, Any]:

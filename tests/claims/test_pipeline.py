@@ -69,9 +69,13 @@ def test_a_claim_goes_out_once_and_comes_back_paid(db, biller, practice_a):
     assert [e.source for e in claim.events.order_by("at", "id")][-3:] == ["batch", "277CA", "835"]
     payment = ClaimPayment.objects.get(claim=claim)
     assert payment.charge == Decimal("150.00")
-    # Each move links to the file that caused it; the payment to its 835.
+    # Each move links to the file that caused it (the 837P it went out in); the payment to its 835.
     caused_by = {e.source: e.file.kind for e in claim.events.exclude(file=None)}
-    assert caused_by == {"277CA": FileKind.CLAIM_ACK_277CA, "835": FileKind.REMITTANCE_835}
+    assert caused_by == {
+        "batch": FileKind.CLAIM_837P,
+        "277CA": FileKind.CLAIM_ACK_277CA,
+        "835": FileKind.REMITTANCE_835,
+    }
     assert payment.remittance.file.kind == FileKind.REMITTANCE_835
     assert inbox_poll().fetched == 0  # acknowledged files are not fetched again
 

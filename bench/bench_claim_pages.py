@@ -1,0 +1,234 @@
+"""Time the biller's pages (server time, p50/p95, queries) as claims grow from 10k to 1M.
+
+Loads a billing agency's volume by SQL (`bench/scale_data.py`: 100,000 patients, then claims in
+steps up to 1,000,000, in two practices), settles the statistics as autovacuum would, and at
+each step requests every page through Django's test client as a biller of one practice and as
+an agency biller of both: the biller home, each queue's first page (and a search), a claim page,
+"Next claim" where it exists, the API claim list, and the coder's worklist. Everything runs in
+one transaction that is rolled back. Target: p95 <= 100 ms per page at 1M claims.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcm.settings")
+
+import django
+
+from bench.settle import settle  # before setup: connects the benchmark as the owner
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench import scale_data  # noqa: E402
+from claims.models import Claim  # noqa: E402
+from rcm.practice.models import Practice, Role  # noqa: E402
+from tests.factories import (  # noqa: E402
+    MembershipFactory,
+    PayerFactory,
+    PracticeFactory,
+    ProviderFactory,
+    UserFactory,
+)
+
+TARGET_P95_MS = 100.0
+SHARE_OF_FIRST_PRACTICE = 0.7
+SHARES = (SHARE_OF_FIRST_PRACTICE, 1 - SHARE_OF_FIRST_PRACTICE)
+
+
+class RollBack(Exception):
+    """Raised at the end so that nothing the benchmark wrote stays in the database."""
+
+
+@dataclass
+class Measured:
+    label: str
+    who: str
+    times: list[float]
+    queries: int
+    status: int
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _url(name: str, **kwargs: Any) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def pages(claim_id: int) -> list[tuple[str, str, str]]:
+    """(label, method, url) of every page measured; pages a build lacks are left out."""
+    from claims.selectors import QUEUE_LABELS
+
+    found: list[tuple[str, str, str | None]] = [("biller home", "GET", _url("home-biller"))]
+    for queue in QUEUE_LABELS:
+        found.append((f"queue {queue}", "GET", _url("claim-queue", queue=queue)))
+    queue_url = _url("claim-queue", queue="denied")
+    found += [
+        ("queue denied, search", "GET", f"{queue_url}?q=SMITH" if queue_url else None),
+        ("claim page", "GET", _url("claim-detail", pk=claim_id)),
+        ("next claim", "POST", _url("claims-next")),
+        ("API claim list", "GET", _url("api-claim-list")),
+        ("coder worklist", "GET", _url("coding-worklist")),
+    ]
+    return [(label, method, url) for label, method, url in found if url]
+
+
+def measure(client: Client, who: str, method: str, label: str, url: str, repeat: int) -> Measured:
+    call = client.post if method == "POST" else client.get
+    extra = {"secure": True, "HTTP_HOST": settings.ALLOWED_HOSTS[0].lstrip(".") or "localhost"}
+    call(url, **extra)  # warm: templates compiled, caches filled
+    times = []
+    with CaptureQueriesContext(connection) as queries:
+        response = call(url, **extra)
+    count = len(queries.captured_queries)  # now: later requests empty the log it reads
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call(url, **extra)
+        times.append((time.perf_counter() - started) * 1000)
+    return Measured(label, who, times, count, response.status_code)
+
+
+def setup() -> tuple[list[scale_data.PracticeSetup], dict[str, Any]]:
+    practices = []
+    for index in range(2):
+        practice = cast(Practice, PracticeFactory(name=f"Bench Practice {index + 1}"))
+        provider = ProviderFactory(practice=practice)
+        payers = tuple(
+            PayerFactory(payer_id=f"BENCH{index}{n}").pk
+            for n in range(scale_data.PAYERS_PER_PRACTICE)
+        )
+        practices.append(scale_data.PracticeSetup(practice.pk, provider.pk, payers))
+    users = {
+        "one practice": UserFactory(username="bench-biller"),
+        "agency (2 practices)": UserFactory(username="bench-agency"),
+        "coder": UserFactory(username="bench-coder"),
+    }
+    first, second = (Practice.objects.get(pk=p.practice_id) for p in practices)
+    MembershipFactory(user=users["one practice"], practice=first, role=Role.BILLER)
+    for practice in (first, second):
+        MembershipFactory(user=users["agency (2 practices)"], practice=practice, role=Role.BILLER)
+    MembershipFactory(user=users["coder"], practice=first, role=Role.CODER)
+    return practices, users
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument(
+        "--steps", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="claims"
+    )
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {connection.vendor}")
+    results: dict[int, list[Measured]] = {}
+    try:
+        with transaction.atomic():
+            practices, users = setup()
+            scale_data.triggers_set(enabled=False)
+            started = time.perf_counter()
+            blocks = [
+                scale_data.patients_load(
+                    practice=practice,
+                    count=int(args.patients * share),
+                    tag=f"B{index}",
+                )
+                for index, (practice, share) in enumerate(zip(practices, SHARES, strict=True))
+            ]
+            print(f"load: {args.patients:,} patients in {time.perf_counter() - started:.1f} s")
+            loaded = 0
+            today = timezone.localdate()
+            for step in args.steps:
+                started = time.perf_counter()
+                _load_up_to(blocks, loaded, step, today)
+                scale_data.triggers_set(enabled=True)
+                settle(*scale_data.LOADED_TABLES)
+                print(f"load: {step:,} claims ({time.perf_counter() - started:.1f} s this step)")
+                loaded = step
+                results[step] = _measure_all(users, args.repeat)
+                scale_data.triggers_set(enabled=False)
+            raise RollBack
+    except RollBack:
+        pass
+    return _report(results)
+
+
+def _load_up_to(
+    blocks: list[scale_data.PatientBlock], loaded: int, step: int, today: datetime.date
+) -> None:
+    for index, block in enumerate(blocks):
+        share = SHARE_OF_FIRST_PRACTICE if index == 0 else 1 - SHARE_OF_FIRST_PRACTICE
+        before, after = int(loaded * share), int(step * share)
+        scale_data.claims_load(patients=block, count=after - before, offset=before, today=today)
+
+
+def _measure_all(users: dict[str, Any], repeat: int) -> list[Measured]:
+    claim = Claim.objects.filter(practice__name="Bench Practice 1", status="denied").first()
+    assert claim is not None
+    measured = []
+    for who, user in users.items():
+        client = Client()
+        client.force_login(user)
+        for label, method, url in pages(claim.pk):
+            if (who == "coder") != (label == "coder worklist"):
+                continue
+            row = measure(client, who, method, label, url, repeat)
+            measured.append(row)
+            print(
+                f"  {label:<24} {who:<22} p50={statistics.median(row.times):7.1f} ms "
+                f"p95={row.p95:7.1f} ms  queries={row.queries:<3} HTTP {row.status}"
+            )
+    return measured
+
+
+def _report(results: dict[int, list[Measured]]) -> int:
+    steps = sorted(results)
+    if not steps:
+        return 1
+    print("\np95 (ms) by claims loaded, and growth from the first step to the last:")
+    print(f"  {'page':<24} {'who':<22} " + " ".join(f"{s:>10,}" for s in steps) + "   growth")
+    by_key: dict[tuple[str, str], dict[int, Measured]] = {
+        (m.label, m.who): {} for m in results[steps[0]]
+    }
+    for step in steps:
+        for m in results[step]:
+            by_key.setdefault((m.label, m.who), {})[step] = m
+    failed = []
+    for (label, who), row in by_key.items():
+        cells = " ".join(f"{row[s].p95:10.1f}" if s in row else f"{'-':>10}" for s in steps)
+        first, last = row.get(steps[0]), row.get(steps[-1])
+        growth = f"{last.p95 / first.p95:6.2f}x" if first and last and first.p95 else "     -"
+        print(f"  {label:<24} {who:<22} {cells}   {growth}")
+        if last and (last.p95 > TARGET_P95_MS or last.status >= 400):
+            failed.append(f"{label} ({who}): p95 {last.p95:.1f} ms, HTTP {last.status}")
+    print()
+    for line in failed:
+        print(f"FAIL {line}")
+    print(f"{'PASS' if not failed else 'FAIL'} (target: p95 <= {TARGET_P95_MS:.0f} ms per page)")
+    return 0 if not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
