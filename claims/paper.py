@@ -19,13 +19,21 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from reportlab.pdfgen.canvas import Canvas
 
-from claims.models import Claim, ClaimDiagnosis, ClaimLine, ClaimStatus, FrequencyCode
+from claims.models import (
+    Claim,
+    ClaimDiagnosis,
+    ClaimLine,
+    ClaimQuerySet,
+    ClaimStatus,
+    FrequencyCode,
+)
 from claims.paper_form import draw_plain_form
 from claims.paper_layout import (
     CELLS,
@@ -42,9 +50,9 @@ from patients.models import Coverage, Relationship
 from rcm.practice.models import ClaimFilingIndicator, Practice, User
 
 PRINTED_NOTE = "Printed on paper (CMS-1500)."
-MAX_CLAIMS_PER_PRINT = 1000
+MAX_CLAIMS_PER_PRINT = 500  # under Django's 1,000 form fields, with room to spare
 
-_INSURANCE_TYPE = {
+_INSURANCE_TYPE: dict[str, str] = {
     ClaimFilingIndicator.MEDICARE_B: "1_medicare",
     ClaimFilingIndicator.MEDICAID: "1_medicaid",
     ClaimFilingIndicator.TRICARE: "1_tricare",
@@ -55,7 +63,7 @@ _INSURANCE_TYPE = {
     ClaimFilingIndicator.PPO: "1_group",
     ClaimFilingIndicator.POS: "1_group",
 }
-_RELATIONSHIP = {
+_RELATIONSHIP: dict[str, str] = {
     Relationship.SELF: "6_self",
     Relationship.SPOUSE: "6_spouse",
     Relationship.CHILD: "6_child",
@@ -114,7 +122,10 @@ def _check(page: Page, cell: str | None) -> None:
 def _phone(page: Page, prefix: str, phone: str) -> None:
     digits = re.sub(r"\D", "", phone)
     if len(digits) == 10:
-        page[f"{prefix}_phone_area"], page[f"{prefix}_phone"] = digits[:3], f"{digits[3:6]} {digits[6:]}"
+        page[f"{prefix}_phone_area"], page[f"{prefix}_phone"] = (
+            digits[:3],
+            f"{digits[3:6]} {digits[6:]}",
+        )
 
 
 def _city_state_zip(city: str, state: str, zip_code: str) -> str:
@@ -152,6 +163,7 @@ def _patient_and_insured(claim: Claim, page: Page) -> None:
     )
     _phone(page, "5", patient.phone)
     page[_RELATIONSHIP.get(coverage.relationship, "6_other")] = "X"
+    insured_dob: datetime.date | None
     if coverage.relationship == Relationship.SELF:
         page["4"] = page["2"]
         page["7_street"], page["7_city"] = page["5_street"], page["5_city"]
@@ -303,9 +315,9 @@ def claims_cms1500_pdf(
     return out.getvalue()
 
 
-def claims_to_print(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+def claims_to_print(claims: QuerySet[Claim]) -> ClaimQuerySet:
     """The "To print" list: claims queued for a payer that takes paper."""
-    return claims.filter(status=ClaimStatus.QUEUED).on_paper()
+    return cast(ClaimQuerySet, claims).filter(status=ClaimStatus.QUEUED).on_paper()
 
 
 @dataclass(frozen=True)
@@ -336,7 +348,10 @@ def claims_print(*, claim_ids: Sequence[int], user: User | None, plain: bool = F
         for claim in claims:
             if claim.pk in to_print:
                 claim_transition(
-                    claim=claim, to=ClaimStatus.SUBMITTED, user=user, source="paper",
+                    claim=claim,
+                    to=ClaimStatus.SUBMITTED,
+                    user=user,
+                    source="paper",
                     note=PRINTED_NOTE,
                 )
         Claim.objects.filter(pk__in=to_print).update(submitted_at=now)

@@ -56,7 +56,13 @@ BOXES: tuple[tuple[str, int, int, int, int], ...] = (
     ("18. HOSPITALIZATION DATES RELATED TO CURRENT SERVICES", 33, 34, 50, 80),
     ("19. ADDITIONAL CLAIM INFORMATION (Designated by NUCC)", 35, 36, 1, 49),
     ("20. OUTSIDE LAB?            $ CHARGES", 35, 36, 50, 80),
-    ("21. DIAGNOSIS OR NATURE OF ILLNESS OR INJURY Relate A-L to service line below (24E)", 37, 40, 1, 49),
+    (
+        "21. DIAGNOSIS OR NATURE OF ILLNESS OR INJURY Relate A-L to service line below (24E)",
+        37,
+        40,
+        1,
+        49,
+    ),
     ("22. RESUBMISSION CODE      ORIGINAL REF. NO.", 37, 38, 50, 80),
     ("23. PRIOR AUTHORIZATION NUMBER", 39, 40, 50, 80),
     ("24. A. DATE(S) OF SERVICE From  To", 41, 42, 1, 18),
@@ -209,7 +215,9 @@ def _titles(canvas: Canvas) -> None:
     )
     canvas.drawString(edge(1), baseline(6) - 3, "PICA")
     canvas.drawRightString(edge(81), baseline(6) - 3, "PICA")
-    canvas.drawString(edge(1), baseline(62) - 1, "NUCC Instruction Manual available at: www.nucc.org")
+    canvas.drawString(
+        edge(1), baseline(62) - 1, "NUCC Instruction Manual available at: www.nucc.org"
+    )
     canvas.drawString(x_of(34), baseline(62) - 1, "PLEASE PRINT OR TYPE")
     canvas.drawRightString(edge(81), baseline(62) - 1, "APPROVED OMB-0938-1197 FORM 1500 (02-12)")
     canvas.drawString(x_of(40), baseline(1), "CARRIER")

@@ -1,4 +1,4 @@
-"""The CMS-1500: each value in its box (read back from the PDF by position), pages, hostile names."""
+"""The CMS-1500: each value in its box (read back from the PDF by position), pages, odd names."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from claims.models import FrequencyCode
 from claims.paper import claims_cms1500_pdf, claims_for_paper, person_name
-from claims.paper_layout import CELLS, PAGE_HEIGHT, X0, Y0, CHAR, LINE
+from claims.paper_layout import CELLS, CHAR, LINE, PAGE_HEIGHT, X0, Y0
 from claims.state import ClaimStatus
 from patients.models import Relationship
 from tests.factories import (
@@ -145,7 +145,7 @@ def test_dollars_end_at_the_cents_divider(db, practice_a):
     [page] = words_by_position(render([paper_claim(practice_a)]))
     cell = CELLS["24f_dollars_2"]
 
-    [(line, col, text)] = [w for w in page if w[0] == cell.line and w[2] == "125"]
+    [(_line, col, text)] = [w for w in page if w[0] == cell.line and w[2] == "125"]
 
     assert col + len(text) == CELLS["24f_cents_2"].col
 

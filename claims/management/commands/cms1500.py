@@ -31,9 +31,7 @@ class Command(BaseCommand):
         missing = [str(pk) for pk in claim_ids if pk not in found]
         if missing:
             raise CommandError(f"No claim {', '.join(missing)}.")
-        pdf = claims_cms1500_pdf(
-            claims=[found[pk] for pk in claim_ids], plain=options["plain"]
-        )
+        pdf = claims_cms1500_pdf(claims=[found[pk] for pk in claim_ids], plain=options["plain"])
         out: Path = options["out"]
         out.write_bytes(pdf)
         self.stdout.write(f"{out}  {len(claim_ids)} claims")
