@@ -37,8 +37,8 @@ from claims.models import (
 from claims.paper_form import draw_plain_form
 from claims.paper_layout import (
     CELLS,
-    CHAR,
     DIAGNOSES_PER_CLAIM,
+    FONT_SIZE,
     LINES_PER_PAGE,
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -271,13 +271,12 @@ def cms1500_pages(claim: Claim, *, printed_on: datetime.date) -> list[Page]:
 def _draw_values(canvas: Canvas, page: Page) -> None:
     """Each value in its cell, cut to the cell's width, in 10-pitch Courier."""
     canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont("Courier", FONT_SIZE)
     for name, value in page.items():
         cell = CELLS[name]
         value = value[: cell.width]
         start = cell.col + cell.width - len(value) if cell.align == "right" else cell.col
-        # Courier 10 is 6 pt a character; 1.2 pt more makes exactly 10 characters an inch.
-        canvas.setFont("Courier", 10)
-        canvas.drawString(x_of(start), baseline(cell.line), value, charSpace=CHAR - 6)
+        canvas.drawString(x_of(start), baseline(cell.line), value)
 
 
 def claims_for_paper(claim_ids: Sequence[int]) -> QuerySet[Claim]:

@@ -184,8 +184,8 @@ def _check_boxes(canvas: Canvas) -> None:
     canvas.setFont("Helvetica", LABEL_SIZE)
     for name, caption in CAPTIONS.items():
         cell = CELLS[name]
-        x, y = x_of(cell.col) - 1, baseline(cell.line) - 2
-        canvas.rect(x, y, CHAR + 2, LINE - 3, fill=0)
+        x, y = x_of(cell.col) - 1, baseline(cell.line) - 2.5
+        canvas.rect(x, y, CHAR + 2, LINE - 2, fill=0)
         if caption:
             canvas.drawString(x + CHAR + 3.5, y + 2, caption)
 

@@ -6,10 +6,11 @@ The form is 8.5 x 11 in, printed at 10 characters per inch and 6 lines per inch.
 cell of their own after the form's dollars|cents divider).
 
 Source: the NUCC 1500 Health Insurance Claim Form Reference Instruction Manual for form
-version 02/12 (which item holds what, and the 10 cpi / 6 lpi print grid of the red OCR form),
-with each item's line and column taken from the form's printed grid as print-on-form billing
-software lays it out. `X0`/`Y0` are the only offsets from the page's corner: a printer that
-feeds the form shifted is fixed there, not cell by cell.
+version 02/12 (which item holds what, and what goes in it) and the red OCR form's print grid of
+10 characters and 6 lines per inch, printed in 12 pt Courier (pica). Each item's line and column
+is where print-on-form billing software puts it on the 02/12 form (the same grid as OpenEMR's
+CMS-1500 print, whose default page margins `X0`/`Y0` follow). They are the only offsets from the
+page's corner: a printer that feeds the form shifted is corrected there, not cell by cell.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ PAGE_WIDTH = 612.0  # points: 8.5 in
 PAGE_HEIGHT = 792.0  # points: 11 in
 CHAR = 72 / 10  # 10 characters per inch
 LINE = 72 / 6  # 6 lines per inch
-X0 = 18.0  # left edge of column 1, points from the page's left edge
-Y0 = 12.0  # top of line 1, points from the page's top edge
+X0 = 20.0  # left edge of column 1, points from the page's left edge
+Y0 = 22.5  # top of line 1, points from the page's top edge
 LINES_PER_PAGE = 6  # service lines (24A-J) on one form; more go on continuation pages
 DIAGNOSES_PER_CLAIM = 12  # 21A-L
 
@@ -44,8 +45,12 @@ def y_top(line: float) -> float:
     return PAGE_HEIGHT - (Y0 + (line - 1) * LINE)
 
 
+FONT_SIZE = 12.0  # Courier 12 is exactly 10 characters an inch
+BASELINE_DROP = 9.5  # from a line's top to the baseline of its text
+
+
 def baseline(line: int) -> float:
-    return y_top(line) - LINE + 3
+    return y_top(line) - BASELINE_DROP
 
 
 def _service_line(n: int) -> dict[str, Cell]:

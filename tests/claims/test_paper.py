@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from claims.models import FrequencyCode
 from claims.paper import claims_cms1500_pdf, claims_for_paper, person_name
-from claims.paper_layout import CELLS, CHAR, LINE, PAGE_HEIGHT, X0, Y0
+from claims.paper_layout import BASELINE_DROP, CELLS, CHAR, LINE, PAGE_HEIGHT, X0, Y0
 from claims.state import ClaimStatus
 from patients.models import Relationship
 from tests.factories import (
@@ -80,7 +80,7 @@ def words_by_position(pdf: bytes) -> list[list[tuple[int, int, str]]]:
         def visit(text, cm, tm, font, size, found=found):
             if text.strip():
                 x, y = tm[4], tm[5]
-                line = round((PAGE_HEIGHT - y - Y0 - LINE + 3) / LINE) + 1
+                line = round((PAGE_HEIGHT - y - Y0 - BASELINE_DROP) / LINE) + 1
                 found.append((line, round((x - X0) / CHAR) + 1, text.strip()))
 
         page.extract_text(visitor_text=visit)
