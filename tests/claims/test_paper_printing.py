@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from claims.models import Claim, ClaimEvent
+from claims.models import Claim, ClaimEvent, SubmissionBatch
 from claims.paper import MAX_CLAIMS_PER_PRINT, PRINTED_NOTE
 from claims.state import ClaimStatus
 from claims.submission import batches_build, claim_submit
+from claims.tasks import send_pending_batches_task
 from tests.claims.test_paper import paper_claim
 from tests.claims.test_pipeline import ready_claim
 from tests.factories import ClaimFactory, PayerFactory
@@ -46,6 +47,16 @@ def test_a_paper_payers_claim_is_left_out_of_the_837p_batch(db, biller, practice
     assert electronic.status == ClaimStatus.SUBMITTED
     assert not paper.submissions.exists()
     assert batches_build(practice_id=practice_a.pk) == []  # and no empty batch for it later
+
+
+def test_beats_sweep_leaves_paper_claims_queued(db, biller, practice_a):
+    claim = queued_on_paper(practice_a, biller)
+
+    send_pending_batches_task()
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.QUEUED
+    assert not SubmissionBatch.objects.exists()
 
 
 def test_the_to_print_list_holds_paper_claims_only(client, biller, practice_a):
