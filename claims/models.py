@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from patients.models import Coverage, Encounter, Patient
-from rcm.practice.models import Payer, Practice, Provider
+from rcm.practice.models import Payer, Practice, Provider, SubmissionMethod
 
 
 class ClaimStatus(models.TextChoices):
@@ -60,6 +60,22 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 
     def open(self) -> ClaimQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def on_paper(self) -> ClaimQuerySet:
+        """Claims to payers that take the CMS-1500 by mail (never put in an 837P batch).
+
+        A subquery, not a join: callers lock these rows FOR UPDATE, and a join would lock the
+        shared payer rows too."""
+        return self.filter(payer_id__in=_paper_payer_ids())
+
+    def electronic(self) -> ClaimQuerySet:
+        return self.exclude(payer_id__in=_paper_payer_ids())
+
+
+def _paper_payer_ids() -> models.QuerySet[Payer, int]:
+    return Payer.objects.filter(submission_method=SubmissionMethod.PAPER).values_list(
+        "id", flat=True
+    )
 
 
 class Claim(models.Model):

@@ -90,10 +90,14 @@ def claims_route(
 
 
 def batches_build(*, practice_id: int) -> list[int]:
-    """Write the practice's QUEUED claims into 837P batches, one per connection; their ids."""
+    """Write the practice's QUEUED claims into 837P batches, one per connection; their ids.
+
+    Claims to payers set to paper are left out: they are sent by being printed."""
     with transaction.atomic():
+        # A paper payer's claims wait on the "To print" list instead (claims/paper.py).
         queued = list(
             Claim.objects.filter(practice_id=practice_id, status=ClaimStatus.QUEUED)
+            .electronic()
             .select_for_update(skip_locked=True)
             .order_by("id")
             .values_list("id", "payer_id")[:MAX_CLAIMS_PER_BATCH]

@@ -39,6 +39,7 @@ def send_pending_batches_task() -> int:
     """
     practices = (
         Claim.objects.filter(status=ClaimStatus.QUEUED)
+        .electronic()  # paper claims wait to be printed, not built
         .values_list("practice_id", flat=True)
         .distinct()
         .order_by("practice_id")

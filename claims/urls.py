@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import api, views
+from claims import api, paper_views, views
 
 urlpatterns = [
     path("billing/", views.home, name="home-biller"),
@@ -11,6 +11,13 @@ urlpatterns = [
     path("claims/<int:pk>/submit/", views.claim_submit_view, name="claim-submit"),
     path("claims/submit-ready/", views.claims_submit_ready_view, name="claims-submit-ready"),
     path("claims/codeset-impact/", views.codeset_impact_view, name="codeset-impact"),
+]
+
+# Paper claims (CMS-1500): a claim's form, the "To print" list, printing a queue at once.
+urlpatterns += [
+    path("claims/<int:pk>/cms1500.pdf", paper_views.claim_cms1500, name="claim-cms1500"),
+    path("claims/to-print/", paper_views.claims_to_print_view, name="claims-to-print"),
+    path("claims/print/", paper_views.claims_print_view, name="claims-print"),
 ]
 
 api_urlpatterns = [

@@ -67,9 +67,10 @@ class PayerAdmin(admin.ModelAdmin):
         "claim_filing_indicator",
         "timely_filing_days",
         "turnaround_days",
+        "submission_method",
         "is_active",
     ]
-    list_filter = ["claim_filing_indicator", "is_active"]
+    list_filter = ["claim_filing_indicator", "submission_method", "is_active"]
     search_fields = ["name", "payer_id"]
 
 

@@ -118,6 +118,13 @@ class ClaimFilingIndicator(models.TextChoices):
     SELF_PAY = "09", "Self-pay"
 
 
+class SubmissionMethod(models.TextChoices):
+    """How a payer takes claims: an 837P through the clearinghouse, or the CMS-1500 by mail."""
+
+    ELECTRONIC = "electronic", "Electronic (837P)"
+    PAPER = "paper", "Paper (CMS-1500)"
+
+
 class Payer(models.Model):
     """An insurer as the clearinghouse knows it. Shared by every practice: it holds no PHI."""
 
@@ -141,6 +148,22 @@ class Payer(models.Model):
         blank=True,
         help_text="Procedure codes this payer requires a prior authorization for.",
     )
+    submission_method = models.CharField(
+        max_length=10,
+        choices=SubmissionMethod.choices,
+        default=SubmissionMethod.ELECTRONIC,
+        help_text="Paper: claims are printed on the CMS-1500 and mailed, never put in an 837P.",
+    )
+    # Where paper claims are mailed: the carrier block at the top of the CMS-1500.
+    address1 = models.CharField(
+        "claims address", max_length=55, blank=True, validators=[validate_x12_address]
+    )
+    address2 = models.CharField(
+        "claims address line 2", max_length=55, blank=True, validators=[validate_x12_address]
+    )
+    city = models.CharField(max_length=30, blank=True, validators=[validate_x12_address])
+    state = models.CharField(max_length=2, blank=True, validators=[validate_state])
+    zip_code = models.CharField("ZIP", max_length=9, blank=True, validators=[validate_zip])
     is_active = models.BooleanField(default=True)
 
     class Meta:
