@@ -38,10 +38,14 @@ def code_sets(db) -> None:
         )  # fmt: skip
         Code.objects.bulk_create(
             Code(
-                release=release, system=system, code=code, compact=code.replace(".", ""),
-                description=f"{code} for tests", billable=billable,
+                release=release,
+                system=system,
+                code=code,
+                compact=code.replace(".", ""),
+                description=f"{code} for tests",
+                billable=billable,
                 parent=code.split(".")[0] if "." in code else "",
-            )  # fmt: skip
+            )
             for code, billable in codes
         )
 
