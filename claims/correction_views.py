@@ -52,7 +52,7 @@ def _form_page(
     title, button = MODES[mode]
     blank = {"id": "", "code": "", "modifiers": [""] * 4, "units": "1", "pointers": [""] * 4,
              "charge": "", "date": ""}  # fmt: skip
-    rows = [*form.rows, blank]
+    rows = [*(row for row in form.rows if row["code"] or row["id"]), blank]
     context = {
         "claim": claim, "form": form, "rows": rows, "mode": mode, "title": title,
         "button": button, "diagnoses": [*form.diagnoses, *[""] * (12 - len(form.diagnoses))],

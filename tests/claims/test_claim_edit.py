@@ -190,6 +190,7 @@ def test_the_page_edits_a_claim_and_says_it_is_ready(client, biller, practice_a)
     assert page.status_code == 200
     assert b'name="line-1-code" value="99214"' in page.content
     assert b'value="E11.9"' in page.content
+    assert b'name="line-1-date" value="2026-10-01"' in page.content
 
     response = client.post(
         reverse("claim-edit", args=[claim.pk]),

@@ -19,6 +19,7 @@ from claims.corrections import (
     claim_void,
 )
 from claims.models import Claim, ClaimEvent, ClaimStatus, FrequencyCode
+from claims.services import next_payer_refusal
 from denials.correction_views import claim_denied_line_ids
 from tests.claims.correction_world import (  # noqa: F401 (fixtures)
     PAYER_CLAIM_NUMBER,
@@ -56,6 +57,9 @@ def test_a_denied_claim_is_replaced_by_a_frequency_7_claim_naming_the_payers_num
     assert original.status == S.CLOSED
     closing = ClaimEvent.objects.get(claim=original, to_status=S.CLOSED)
     assert closing.note == f"Replaced by claim {replacement.control_number}."
+    assert next_payer_refusal(original) == (
+        f"Claim {replacement.control_number} corrects this one: bill the next payer from it."
+    )
     text = exported_837(replacement, tmp_path)
     assert f"CLM*{replacement.control_number}*280***11:B:7" in text
     assert f"REF*F8*{PAYER_CLAIM_NUMBER}~" in text
