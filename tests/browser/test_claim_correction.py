@@ -19,7 +19,8 @@ from tests.factories import MembershipFactory, PracticeFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_denied_claim_is_corrected_as_a_replacement(page, live_server, code_sets, tmp_path):
+@pytest.mark.usefixtures("code_sets")
+def test_a_denied_claim_is_corrected_as_a_replacement(page, live_server, tmp_path):
     practice = PracticeFactory(name="Correction Clinic")
     denied = adjudicated_claim(practice)
     biller = UserFactory(username="correcting_biller")
