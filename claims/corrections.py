@@ -144,7 +144,10 @@ def correction_refusal(claim: Claim, *, needs_payer_number: bool = True) -> str 
             "835): a replacement or void must name it in REF*F8. Find it with a status check "
             "or on the remittance, then try again."
         )
-    open_correction = claim.replacements.exclude(status=S.VOID).order_by("id").first()
+    # Lines moved to another payer are that payer's claim, not a correction of this one.
+    open_correction = (
+        claim.replacements.exclude(status=S.VOID).filter(payer_id=claim.payer_id).first()
+    )
     if open_correction is not None:
         return (
             f"Claim {claim.control_number} was already corrected by claim "
@@ -206,8 +209,10 @@ def _correction_create(
         user=user,
         note=note,
     )
-    what = {"7": "Replaced", "8": "Voided"}.get(frequency, "Lines billed again")
-    closing = f"{what} by claim {new.control_number}."
+    what = {"7": "Replaced by", "8": "Voided by"}.get(frequency, "Lines billed again on")
+    if new.payer_id != original.payer_id:
+        what = f"Lines moved to {new.payer.name} on"
+    closing = f"{what} claim {new.control_number}."
     if not close or original.status == S.CLOSED:
         _event(original, user, closing, source="correction")
     else:

@@ -388,3 +388,27 @@ def test_a_hostile_replacement_is_refused_and_creates_nothing(client, biller, pr
     assert response.status_code == 400
     assert "is not an amount" in response.content.decode()
     assert snapshot(original) == before
+
+
+def test_lines_moved_to_another_payer_do_not_block_correcting_the_claim_later(
+    biller, practice_a, second_coverage
+):
+    claim = two_line_claim(practice_a, payer_claim_number=PAYER_CLAIM_NUMBER)
+    other = second_coverage(claim)
+    moved = claim_split_lines(
+        claim=claim, line_ids=[claim.lines.get(position=2).pk], coverage_id=other.pk, user=biller
+    ).claim
+    assert ClaimEvent.objects.filter(
+        claim=claim, note=f"Lines moved to Workers Comp Plan on claim {moved.control_number}."
+    ).exists()
+    Claim.objects.filter(pk=claim.pk).update(status=S.DENIED)  # what the payer then decided
+    claim.refresh_from_db()
+
+    replacement = claim_replace(
+        original=claim, draft=draft_with(claim, units=Decimal("2")), user=biller
+    ).claim
+
+    assert set(claim.replacements.all()) == {moved, replacement}
+    assert next_payer_refusal(claim) == (
+        f"Claim {replacement.control_number} corrects this one: bill the next payer from it."
+    )
