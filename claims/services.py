@@ -175,6 +175,11 @@ def next_payer_refusal(claim: Claim) -> str | None:
     rule for the claim page's button and for the service."""
     if claim.status not in ADJUDICATED:
         return "Bill the next payer once the primary payer has decided."
+    correction = (
+        claim.replacements.exclude(status=ClaimStatus.VOID).filter(payer_id=claim.payer_id).first()
+    )
+    if correction is not None:
+        return f"Claim {correction.control_number} corrects this one: bill the next payer from it."
     if claim.secondary_claims.exclude(status=ClaimStatus.VOID).exists():
         return "This claim was already billed to the next payer."
     return None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import api, paper_views, views
+from claims import api, correction_views, paper_views, views
 
 urlpatterns = [
     path("billing/", views.home, name="home-biller"),
@@ -23,4 +23,12 @@ urlpatterns += [
 api_urlpatterns = [
     path("claims/", api.ClaimListApi.as_view(), name="api-claim-list"),
     path("claims/<int:pk>/", api.ClaimDetailApi.as_view(), name="api-claim-detail"),
+]
+
+# Editing and correcting a claim (claims/correction_views.py).
+urlpatterns += [
+    path("claims/<int:pk>/edit/", correction_views.claim_edit_view, name="claim-edit"),
+    path("claims/<int:pk>/correct/", correction_views.claim_correct_view, name="claim-correct"),
+    path("claims/<int:pk>/void/", correction_views.claim_void_view, name="claim-void"),
+    path("claims/<int:pk>/split/", correction_views.claim_split_view, name="claim-split"),
 ]

@@ -53,6 +53,7 @@ def claims_for_837(claim_ids: Sequence[int]) -> list[Claim]:
             "rendering_provider",
             "primary_claim__payer",
             "primary_claim__coverage",
+            "original_claim",
         )
         .order_by("id")
     )
@@ -167,6 +168,14 @@ def _line_adjudication(
     )
 
 
+def replaced_claim_number(claim: Claim) -> str:
+    """REF*F8 of a replacement or void: the payer's number for the claim it corrects. The
+    correction's own `payer_claim_number` is the one the payer gives it later, in its answers."""
+    if claim.frequency_code in ("7", "8") and claim.original_claim is not None:
+        return claim.original_claim.payer_claim_number
+    return claim.payer_claim_number
+
+
 def claim_as_x12(claim: Claim) -> x12.Claim:
     """One claim (fetched with `claims_for_837`) as an 837P claim."""
     provider = claim.rendering_provider
@@ -205,7 +214,7 @@ def claim_as_x12(claim: Claim) -> x12.Claim:
         place_of_service=claim.place_of_service,
         frequency=claim.frequency_code,
         prior_authorization=claim.prior_authorization,
-        payer_claim_number=claim.payer_claim_number,
+        payer_claim_number=replaced_claim_number(claim),
         note=claim.note,
         other_coverage=_other_coverage(claim),
         rendering_provider=x12.RenderingProvider(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from denials import views
+from denials import correction_views, views
 
 urlpatterns = [
     path("administration/", views.home, name="home-administrator"),
@@ -16,5 +16,14 @@ urlpatterns = [
         "remittances/claims/<int:pk>/next-payer/",
         views.claim_bill_next_payer_view,
         name="claim-next-payer",
+    ),
+]
+
+# Rebilling the lines a payer denied (denials/correction_views.py).
+urlpatterns += [
+    path(
+        "remittances/claims/<int:pk>/rebill-denied/",
+        correction_views.claim_rebill_denied_view,
+        name="claim-rebill-denied",
     ),
 ]

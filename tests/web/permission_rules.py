@@ -123,6 +123,12 @@ RULES: dict[str, Rule] = {
     "quarantine": get(BILLING),
     "quarantine-dismiss": post(BILLING, pk="quarantined"),
     "claim-next-payer": post(BILLING, pk="claim"),
+    # editing and correcting a claim (claims/correction_views.py, denials/correction_views.py)
+    "claim-edit": get_post(BILLING, pk="claim"),
+    "claim-correct": get_post(BILLING, pk="claim"),
+    "claim-void": post(BILLING, pk="claim"),
+    "claim-split": get_post(BILLING, pk="claim"),
+    "claim-rebill-denied": post(BILLING, pk="claim"),
     # --- administrators ---
     "home-administrator": get(ADMINISTRATION),
     "audit-log": get(ADMINISTRATION),
