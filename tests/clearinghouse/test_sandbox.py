@@ -310,6 +310,19 @@ def test_resubmitting_same_name_is_idempotent(sandbox, clock):
     assert sorted(inbox(sandbox)) == ["b1.837.277ca", "b1.837.999", "b1.837.ACME1.835"]
 
 
+def test_fetch_reads_only_the_head_of_an_inbox_file_over_the_limit(sandbox, tmp_path, settings):
+    submit(sandbox, claim())
+    ack = tmp_path / "inbox" / "b1.837.999"
+    ack.write_bytes(ack.read_bytes() + b" " * 200_000)
+    settings.RCM_INBOUND_MAX_BYTES = 100_000
+
+    files = {f.name: f for f in sandbox.fetch()}
+
+    size = ack.stat().st_size
+    assert (len(files["b1.837.999"].content), files["b1.837.999"].size) == (65_536, size)
+    assert files["b1.837.277ca"].size is None
+
+
 def test_acknowledge_moves_to_archive(sandbox, tmp_path):
     submit(sandbox, claim())
     sandbox.acknowledge(["b1.837.999", "not-there"])
