@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.browser.test_coding_flow import coder_with_work  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +45,7 @@ def pump_until(page, condition) -> None:
 def test_the_list_opens_for_what_was_typed_before_the_script_ran(
     page,
     live_server,
-    coder_with_work,  # noqa: F811
+    coder_with_work,
 ):
     sign_in(page, live_server.url, coder_with_work.username)
     page.goto(f"{live_server.url}/coding/worklist/")
@@ -69,7 +68,7 @@ def test_the_list_opens_for_what_was_typed_before_the_script_ran(
 def test_leaving_a_code_field_does_not_close_the_next_fields_list(
     page,
     live_server,
-    coder_with_work,  # noqa: F811
+    coder_with_work,
 ):
     open_form(page, live_server, coder_with_work)
     listbox = page.get_by_role("listbox")
@@ -86,7 +85,7 @@ def test_leaving_a_code_field_does_not_close_the_next_fields_list(
     expect(page.get_by_label("Line 1 procedure code", exact=True)).to_have_value("99213")
 
 
-def test_escape_closes_the_list(page, live_server, coder_with_work):  # noqa: F811
+def test_escape_closes_the_list(page, live_server, coder_with_work):
     open_form(page, live_server, coder_with_work)
     page.get_by_label("Diagnosis 1", exact=True).focus()
     page.keyboard.type("E11")
@@ -104,7 +103,7 @@ def test_a_late_answer_does_not_reopen_the_list_after_escape(
     page,
     live_server,
     coder_with_work,
-    list_open_before,  # noqa: F811
+    list_open_before,
 ):
     open_form(page, live_server, coder_with_work)
     field = page.get_by_label("Diagnosis 1", exact=True)
