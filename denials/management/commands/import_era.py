@@ -18,11 +18,12 @@ from rcm.x12.era835 import Remittance
 def _read(path: Path) -> tuple[bytes, int | None]:
     """The file's bytes, or only its head and its size when it is over the inbound limit (the
     inbox quarantines it by its size without reading the rest)."""
-    size = path.stat().st_size
-    if size <= inbound_max_bytes():
-        return path.read_bytes(), None
+    size, limit = path.stat().st_size, inbound_max_bytes()
     with path.open("rb") as handle:
-        return handle.read(INBOUND_HEAD_BYTES), size
+        if size > limit:
+            return handle.read(INBOUND_HEAD_BYTES), size
+        content = handle.read(limit + 1)  # never more, should the file grow meanwhile
+    return (content[:INBOUND_HEAD_BYTES], len(content)) if len(content) > limit else (content, None)
 
 
 class Command(BaseCommand):
