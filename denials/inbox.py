@@ -17,7 +17,13 @@ from claims.acknowledgments import AckOutcome, ack277ca_apply, ack999_apply
 from claims.selectors import claims_by_control_number
 from claims.status_checks import StatusOutcome, status_responses_apply
 from denials.posting import PostingRefused, PostingResult, era_apply, era_check, era_plan
-from rcm.clearinghouse.gateway import InboundFile, TransportError
+from rcm.clearinghouse.gateway import (
+    INBOUND_HEAD_BYTES,
+    InboundFile,
+    TransportError,
+    inbound_max_bytes,
+    inbound_too_large,
+)
 from rcm.files.models import FileKind, FileStatus, StoredFile
 from rcm.files.services import inbound_file_store, stored_file_mark, stored_file_quarantine
 from rcm.practice.clearinghouse import transport_for
@@ -143,6 +149,24 @@ def _quarantine(
     return stored_file_quarantine(stored=stored, error=reason)
 
 
+def _too_large(
+    name: str,
+    content: bytes,
+    size: int,
+    transport: str,
+    connection: ClearinghouseConnection | None,
+) -> StoredFile:
+    """Keep the head of a file over the limit, quarantined by its size; none of it is read."""
+    head = content[:INBOUND_HEAD_BYTES]
+    stored, created = inbound_file_store(
+        kind=FileKind.UNKNOWN, name=name, content=head, transport=transport
+    )
+    if not created:
+        return stored
+    reason = f"{inbound_too_large(size)}; it was not read, only its first {len(head):,} bytes kept"
+    return _quarantine(stored, reason, head, connection)
+
+
 def _receive(
     *,
     name: str,
@@ -151,6 +175,7 @@ def _receive(
     kind: str | None,
     user: User | None = None,
     connection: ClearinghouseConnection | None = None,
+    size: int | None = None,
 ) -> tuple[StoredFile, _Applied | None]:
     """The one way a received file is kept and applied: stored once by checksum, then applied
     under a row lock only while not yet applied, so a file kept by a worker that died before
@@ -158,7 +183,11 @@ def _receive(
     apply the same file twice. A quarantined file offered again is tried again: what refused it
     may have been fixed since (the payee's practice set up, say). A bad file is quarantined with
     the reason and nothing of it is applied. Returns the stored file and what applying it did
-    (None when it was not applied now)."""
+    (None when it was not applied now). `size` is the file's size when `content` is only its
+    head (a transport does not download a file over the limit)."""
+    full_size = max(size or 0, len(content))
+    if full_size > inbound_max_bytes():
+        return _too_large(name, content, full_size, transport, connection), None
     if kind is None:
         try:
             kind = kind_of(content)
@@ -195,17 +224,29 @@ def inbound_file_process(
     content: bytes,
     transport: str = "",
     connection: ClearinghouseConnection | None = None,
+    size: int | None = None,
 ) -> StoredFile:
     """Keep one received file and apply it; quarantine it with the reason if it is bad (for
-    the practice it can be told to be for, `connection` being where it came from)."""
+    the practice it can be told to be for, `connection` being where it came from). `size` is
+    the file's size when `content` is only its first bytes (see `InboundFile.size`)."""
     stored, _applied = _receive(
-        name=name, content=content, transport=transport, kind=None, connection=connection
+        name=name,
+        content=content,
+        transport=transport,
+        kind=None,
+        connection=connection,
+        size=size,
     )
     return stored
 
 
 def era_post(
-    *, content: bytes, name: str, user: User | None = None, transport: str = ""
+    *,
+    content: bytes,
+    name: str,
+    user: User | None = None,
+    transport: str = "",
+    size: int | None = None,
 ) -> PostingResult:
     """Receive an 835 (from `import_era`, an upload, a test) through the inbox's one path.
 
@@ -215,7 +256,12 @@ def era_post(
     Leaves the audit context to the caller (the command, a task, a view).
     """
     stored, applied = _receive(
-        name=name, content=content, transport=transport, kind=FileKind.REMITTANCE_835, user=user
+        name=name,
+        content=content,
+        transport=transport,
+        kind=FileKind.REMITTANCE_835,
+        user=user,
+        size=size,
     )
     if applied is not None and applied.posting is not None:
         return applied.posting
@@ -279,6 +325,7 @@ def inbox_poll() -> PollResult:
                     content=inbound.content,
                     transport=transport.name,
                     connection=connection,
+                    size=inbound.size,
                 )
             except Exception as error:  # not even kept (storage down?): retried next poll
                 log.exception("inbox %s: %s could not be processed", label, inbound.name)

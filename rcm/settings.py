@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -321,6 +320,10 @@ RCM_SANDBOX_REMIT_DELAY_SECONDS = env.float("RCM_SANDBOX_REMIT_DELAY_SECONDS", d
 # Who the sandbox payer's members are: a class read from our coverages, loaded by name by
 # rcm.practice.clearinghouse (rcm.practice sits below the patients app and must not import it).
 RCM_SANDBOX_ROSTER = "patients.coverage.roster.DatabaseRoster"
+
+# The largest inbound X12 file (clearinghouse inbox, import_era) that is read and applied; a
+# larger one is quarantined by its size, only its first 64 KB fetched and kept.
+RCM_INBOUND_MAX_BYTES = env.int("RCM_INBOUND_MAX_BYTES", default=20 * 1024 * 1024)
 # The audit-log page finds a patient by name and walks to the rows that point at them; the model
 # is named here for the same reason (rcm.practice.audit loads it by name).
 RCM_AUDIT_PATIENT_MODEL = "patients.Patient"

@@ -17,6 +17,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from django.conf import settings
+
+MEGABYTE = 1024 * 1024
+DEFAULT_INBOUND_MAX_BYTES = 20 * MEGABYTE
+# What a transport keeps of a file over the limit: enough to see what it is (its ISA and the
+# first segments), so that the quarantine can show it, never the whole of it.
+INBOUND_HEAD_BYTES = 64 * 1024
+
+
+def inbound_max_bytes() -> int:
+    """The largest inbound file read and applied (`RCM_INBOUND_MAX_BYTES`, default 20 MB)."""
+    return int(getattr(settings, "RCM_INBOUND_MAX_BYTES", DEFAULT_INBOUND_MAX_BYTES))
+
+
+def inbound_too_large(size: int) -> str:
+    """Why a file of `size` bytes over the limit is refused, in words."""
+    limit = inbound_max_bytes()
+    return (
+        f"the file is {size / MEGABYTE:,.1f} MB ({size:,} bytes), over the "
+        f"{limit / MEGABYTE:,.1f} MB limit for inbound files (RCM_INBOUND_MAX_BYTES)"
+    )
+
 
 class TransportError(Exception):
     """The transport could not do what was asked (server down, refused, timed out)."""
@@ -37,6 +59,13 @@ class InboundFile:
     name: str
     content: bytes
     received_at: datetime.datetime
+    # Its size on the server when larger than `content`: a file over `inbound_max_bytes()` is
+    # fetched as its first INBOUND_HEAD_BYTES only, and the inbox quarantines it by this size.
+    size: int | None = None
+
+    @property
+    def full_size(self) -> int:
+        return len(self.content) if self.size is None else max(self.size, len(self.content))
 
 
 @dataclass(frozen=True)

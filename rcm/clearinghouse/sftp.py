@@ -17,10 +17,12 @@ from typing import Any
 import paramiko  # type: ignore[import-untyped]
 
 from rcm.clearinghouse.gateway import (
+    INBOUND_HEAD_BYTES,
     InboundFile,
     OutboundFile,
     SubmitReceipt,
     TransportError,
+    inbound_max_bytes,
 )
 
 PART_SUFFIX = ".part"
@@ -165,9 +167,13 @@ class SftpTransport:
                     continue
                 if not stat.S_ISREG(attr.st_mode):
                     continue
+                size = attr.st_size or 0
+                over = size > inbound_max_bytes()
                 with sftp.open(posixpath.join(self.inbox_dir, name), "rb") as remote:
-                    content = remote.read()
-                files.append(InboundFile(name=name, content=content, received_at=_mtime(attr)))
+                    # Over the limit: only the head, for the inbox to quarantine by its size;
+                    # the rest is never downloaded.
+                    content = remote.read(INBOUND_HEAD_BYTES) if over else remote.read()
+                files.append(InboundFile(name, content, _mtime(attr), size=size if over else None))
         return files
 
     def acknowledge(self, names: list[str]) -> None:

@@ -1,15 +1,14 @@
 """Django admin for the operator: practices, members, providers, payers, fees.
 
 The Django admin is the operator's tool (staff only); practice administrators do their setup in
-the app, fenced to their practices (`rcm/practice/setup/`). API tokens are bearer secrets, so
-their keys are never listed here: DRF's token admin is taken off the site.
+the app, fenced to their practices (`rcm/practice/setup/`). API tokens (`rcm.web.models`) are
+stored hashed and never registered here.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from rest_framework.authtoken.models import TokenProxy
 
 from rcm.practice.models import (
     ClearinghouseConnection,
@@ -21,9 +20,6 @@ from rcm.practice.models import (
     Provider,
     User,
 )
-
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
 
 
 class MembershipInline(admin.TabularInline):

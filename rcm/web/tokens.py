@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -18,7 +17,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from rcm.audit.middleware import client_ip_of
-from rcm.web.authentication import AuditedTokenAuthentication, token_lifetime, tokens_revoke
+from rcm.web.authentication import AuditedTokenAuthentication, api_token_issue
 from rcm.web.forms import LOCKED_MESSAGE, sign_in_locked
 from rcm.web.two_factor import totp_code_ok, two_factor_enrolled, two_factor_required
 
@@ -92,10 +91,8 @@ class TokenApi(APIView):
                 {"detail": "Set up two-factor sign-in in the web app (Security) first."},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        tokens_revoke(user=user)
-        token = Token.objects.create(user=user)
-        expires_at = token.created + token_lifetime()
-        return Response(TokenOutput({"token": token.key, "expires_at": expires_at}).data)
+        issued = api_token_issue(user=user)  # the key is answered once and stored only hashed
+        return Response(TokenOutput({"token": issued.key, "expires_at": issued.expires_at}).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:

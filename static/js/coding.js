@@ -32,9 +32,16 @@
   menu.style.zIndex = 1000; menu.style.maxHeight = "22rem"; menu.style.overflowY = "auto"; menu.style.minWidth = "32rem";
   menu.setAttribute("role", "listbox");
   menu.id = "code-menu";
-  var active = null, items = [], selected = -1, timer = null;
+  // `asked` numbers the searches: an answer is shown only while its search is the latest one
+  // and nothing (Escape, a choice, leaving the field) has closed the list since it was asked.
+  var active = null, items = [], selected = -1, timer = null, asked = 0;
 
-  function closeMenu() { if (menu.parentNode) menu.parentNode.removeChild(menu); items = []; selected = -1; if (active) active.setAttribute("aria-expanded", "false"); }
+  function closeMenu() {
+    clearTimeout(timer); asked++;
+    if (menu.parentNode) menu.parentNode.removeChild(menu);
+    items = []; selected = -1;
+    if (active) active.setAttribute("aria-expanded", "false");
+  }
 
   function highlight(index) {
     items.forEach(function (el, i) { el.classList.toggle("active", i === index); el.setAttribute("aria-selected", i === index ? "true" : "false"); });
@@ -76,11 +83,14 @@
     if (q.length < 2) { closeMenu(); return; }
     var system = input.dataset.system === "cpt" ? "cpt" : "icd10";
     var url = root.dataset.searchUrl + "?system=" + system + "&limit=15&date=" + serviceDate + "&q=" + encodeURIComponent(q);
+    var ticket = ++asked;
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (data) {
-        // Answers can arrive out of order: show only the one for what the field holds now.
-        if (active === input && input.value.trim() === q) render(Array.isArray(data) ? data : (data.results || []));
+        // Answers arrive out of order and late: show only the latest search's, for what the
+        // field holds now, while the coder is still in it.
+        if (ticket !== asked || active !== input || document.activeElement !== input || input.value.trim() !== q) return;
+        render(Array.isArray(data) ? data : (data.results || []));
       });
   }
 
@@ -94,17 +104,22 @@
 
   document.addEventListener("keydown", function (event) {
     var input = event.target;
-    if (!input.classList || !input.classList.contains("code-input") || !menu.parentNode) return;
+    if (!input.classList || !input.classList.contains("code-input")) return;
+    // Escape also cancels a search not yet answered, so that its answer does not open the list.
+    if (event.key === "Escape") { if (menu.parentNode) event.preventDefault(); closeMenu(); return; }
+    if (!menu.parentNode) return;
     if (event.key === "ArrowDown") { event.preventDefault(); highlight(Math.min(selected + 1, items.length - 1)); }
     else if (event.key === "ArrowUp") { event.preventDefault(); highlight(Math.max(selected - 1, 0)); }
     else if (event.key === "Enter") { if (selected >= 0) { event.preventDefault(); choose(selected); } }
-    else if (event.key === "Escape") { closeMenu(); }
   });
 
   document.addEventListener("focusout", function (event) {
-    if (event.target.classList && event.target.classList.contains("code-input")) {
-      setTimeout(closeMenu, 150);
-      if (event.target.name === "dx") showNotes(event.target);
+    var left = event.target;
+    if (left.classList && left.classList.contains("code-input")) {
+      // Close the list of the field left, not whichever field has one 150 ms later: by then
+      // the coder may be typing in the next field, and its list may just have opened.
+      setTimeout(function () { if (active === left && document.activeElement !== left) closeMenu(); }, 150);
+      if (left.name === "dx") showNotes(left);
     }
   });
 
@@ -158,4 +173,12 @@
   });
 
   document.querySelectorAll("input[name=dx]").forEach(function (input) { if (input.value) showNotes(input); });
+
+  // This script runs after the form is shown: what a coder typed into a code field before it
+  // ran raised no input event we heard, so search for it now.
+  var typing = document.activeElement;
+  if (typing && typing.classList && typing.classList.contains("code-input") && typing.value !== typing.defaultValue) {
+    active = typing;
+    search(typing);
+  }
 })();

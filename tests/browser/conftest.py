@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from coding.models import Code, CodeSetRelease, CodeSystem
+from rcm.practice.models import Role
+from tests.factories import EncounterFactory, MembershipFactory, PracticeFactory, UserFactory
 
 # Playwright's sync API keeps an event loop on the test thread; Django would otherwise refuse
 # ORM calls from it (the live server runs in its own thread either way).
@@ -61,6 +66,58 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# A small synthetic release: the live tests reload the real one; here a handful of codes will do.
+ICD = {
+    "E11": ("Type 2 diabetes mellitus", False),
+    "E11.65": ("Type 2 diabetes mellitus with hyperglycemia", True),
+    "E11.9": ("Type 2 diabetes mellitus without complications", True),
+    "I10": ("Essential (primary) hypertension", True),
+    "O09.90": ("Supervision of high risk pregnancy, unspecified, unspecified trimester", True),
+}
+CPT = {"99213": "Office visit, established patient, low complexity"}
+
+
+def release(system, version, codes):
+    made = CodeSetRelease.objects.create(
+        # In force on the visit's date even when the full release is loaded (it starts
+        # 2026-04-01): searching it would first build its 98,000-code index.
+        system=system,
+        version=version,
+        effective_date=datetime.date(2026, 9, 1),
+        source="test",
+    )
+    Code.objects.bulk_create(
+        Code(
+            release=made,
+            system=system,
+            code=code,
+            compact=code.replace(".", ""),
+            description=text,
+            billable=billable,
+            parent=code[:3] if "." in code else "",
+        )
+        for code, (text, billable) in codes.items()
+    )
+
+
+@pytest.fixture
+def coder_with_work():
+    """A coder of "Coding Clinic" with one visit to code, on a small synthetic code release."""
+    release(CodeSystem.ICD10CM, "browser", ICD)
+    release(CodeSystem.CPT, "browser", {code: (text, True) for code, text in CPT.items()})
+    practice = PracticeFactory(name="Coding Clinic")
+    EncounterFactory(
+        patient__practice=practice,
+        patient__sex="M",
+        patient__date_of_birth=datetime.date(1961, 2, 2),
+        date_of_service=datetime.date(2026, 10, 1),
+        clinical_note="A: Type 2 diabetes with hyperglycemia; A1c 9.1. P: increase metformin.",
+    )
+    user = UserFactory(username="keyboard_coder")
+    MembershipFactory(user=user, practice=practice, role=Role.CODER)
+    return user
 
 
 def sign_in(page, base_url: str, username: str, password: str = "test-password-1") -> None:

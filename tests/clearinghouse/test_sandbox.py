@@ -256,12 +256,71 @@ def test_bad_segment_count_rejected(sandbox, tmp_path):
     assert pyx12_errors(ack, tmp_path) == []
 
 
+def _with_element(text: str, segment_id: str, position: int, value: str) -> str:
+    """The 837 with element `position` of the first `segment_id` segment replaced by `value`."""
+    parts = text.split("~")
+    for number, part in enumerate(parts):
+        elements = part.strip().split("*")
+        if elements[0] == segment_id:
+            elements[position] = value
+            parts[number] = part[: len(part) - len(part.lstrip())] + "*".join(elements)
+            break
+    return "~".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("segment_id", "position", "value", "message"),
+    [
+        ("CLM", 2, "NaN", "CLM02 is not a number: 'NaN'"),
+        ("CLM", 2, "Infinity", "CLM02 is not a number: 'Infinity'"),
+        ("CLM", 2, "-inf", "CLM02 is not a number: '-inf'"),
+        ("CLM", 2, "\u0661\u0660\u0660", "CLM02 is not a number: '\u0661\u0660\u0660'"),
+        ("SV1", 2, "sNaN", "SV102 is not a number: 'sNaN'"),
+        ("SV1", 2, "\u0661\u0660\u0660", "SV102 is not a number: '\u0661\u0660\u0660'"),
+        ("SV1", 4, "NaN", "SV104 is not a number: 'NaN'"),
+        ("SV1", 2, "1e5", "SV102 is not a number: '1e5'"),
+        ("SV1", 2, "1" * 19, "SV102 is not a number"),
+        ("DTP", 3, "\u0662\u0660\u0662\u0666\u0660\u0663\u0660\u0661", "DTP03 is not a date"),
+    ],
+)
+def test_unusable_amounts_and_dates_are_rejected_with_a_999(
+    sandbox, clock, tmp_path, segment_id, position, value, message
+):
+    text = write_837p(batch(claim()))
+    bad = _with_element(text, segment_id, position, value)
+    assert bad != text
+    receipt = sandbox.submit(OutboundFile("bad.837", bad.encode()))
+    assert receipt.details["accepted"] == "false"
+    assert message in receipt.details["error"]
+    clock.advance(120)
+    files = inbox(sandbox)
+    assert list(files) == ["bad.837.999"]  # no 277CA, no 835: nothing was adjudicated
+    ack = files["bad.837.999"]
+    assert pyx12_errors(ack, tmp_path) == []
+    [ik3] = find(ack, "IK3")
+    assert ik3[1] == segment_id and ik3[4] == "8"
+    assert find(ack, "IK5") == [["IK5", "R", "5"]]
+
+
 def test_resubmitting_same_name_is_idempotent(sandbox, clock):
     first = submit(sandbox, claim())
     again = submit(sandbox, claim())
     assert again.reference == first.reference and again.details == {"duplicate": "true"}
     clock.advance(61)
     assert sorted(inbox(sandbox)) == ["b1.837.277ca", "b1.837.999", "b1.837.ACME1.835"]
+
+
+def test_fetch_reads_only_the_head_of_an_inbox_file_over_the_limit(sandbox, tmp_path, settings):
+    submit(sandbox, claim())
+    ack = tmp_path / "inbox" / "b1.837.999"
+    ack.write_bytes(ack.read_bytes() + b" " * 200_000)
+    settings.RCM_INBOUND_MAX_BYTES = 100_000
+
+    files = {f.name: f for f in sandbox.fetch()}
+
+    size = ack.stat().st_size
+    assert (len(files["b1.837.999"].content), files["b1.837.999"].size) == (65_536, size)
+    assert files["b1.837.277ca"].size is None
 
 
 def test_acknowledge_moves_to_archive(sandbox, tmp_path):

@@ -8,7 +8,12 @@ import socket
 
 import pytest
 
-from rcm.clearinghouse.gateway import OutboundFile, TransportError, get_transport
+from rcm.clearinghouse.gateway import (
+    INBOUND_HEAD_BYTES,
+    OutboundFile,
+    TransportError,
+    get_transport,
+)
 from rcm.clearinghouse.sftp import SftpTransport, parse_host_key
 from tests.clearinghouse.sftp_server import SftpTestServer, new_ed25519_key, public_key_line
 
@@ -249,3 +254,15 @@ def test_configuration_requires_host_user_and_credentials():
         SftpTransport({"host": "h", "username": "u", "password": "p", "port": "twenty-two"})
     with pytest.raises(TransportError, match="private key could not be read"):
         SftpTransport({"host": "h", "username": "u", "private_key": "garbage"})
+
+
+def test_fetch_downloads_only_the_head_of_a_file_over_the_limit(server, transport, settings):
+    settings.RCM_INBOUND_MAX_BYTES = 100_000
+    put_inbox(server, "big.835", b"ISA" + b"x" * 200_000)
+    put_inbox(server, "small.999", b"y" * 100_000)
+
+    big, small = sorted(transport.fetch(), key=lambda f: f.name)
+
+    assert (len(big.content), big.size, big.full_size) == (INBOUND_HEAD_BYTES, 200_003, 200_003)
+    assert big.content == b"ISA" + b"x" * (INBOUND_HEAD_BYTES - 3)
+    assert (len(small.content), small.size, small.full_size) == (100_000, None, 100_000)

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 from django.urls import reverse
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rcm import gunicorn_conf
+from rcm.web.authentication import api_token_issue
 from rcm.web.log_filters import NoQueryStrings
 
 SEARCH = "/patients/?q=Okafor+1961-04-12&member=XK4471"
@@ -70,7 +70,7 @@ def test_the_filter_cuts_any_url_at_its_query_string():
 
 def test_api_answers_are_never_stored(biller):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=biller).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=biller).key}")
     assert api.get(reverse("api-patient-list"))["Cache-Control"] == "no-store"
     assert APIClient().get(reverse("api-patient-list"))["Cache-Control"] == "no-store"
 

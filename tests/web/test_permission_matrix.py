@@ -19,7 +19,6 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import ClaimStatus
@@ -28,6 +27,7 @@ from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
 from rcm.practice.models import Role
 from rcm.practice.services import fee_schedule_set
+from rcm.web.authentication import api_token_issue
 from tests.factories import (
     ClaimFactory,
     CoverageFactory,
@@ -216,7 +216,7 @@ def _client_for(user, *, api: bool) -> Any:
     if api:
         client = APIClient()
         if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
         return client
     from django.test import Client
 

@@ -7,12 +7,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import ClaimStatus
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.practice.models import Role
+from rcm.web.authentication import api_token_issue
 from tests.factories import (
     ClaimFactory,
     CoverageFactory,
@@ -32,7 +32,7 @@ def mixed_user(username, *, role_in_a, practice_a, role_in_b, practice_b):
 
 def api_client_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
     return client
 
 

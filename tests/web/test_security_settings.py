@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -119,3 +121,16 @@ def test_the_plain_http_trial_is_an_explicit_opt_out():
     trial = _manage("shell", "-v", "0", "-c", code, extra={**DEPLOY_ENV, "RCM_INSECURE_HTTP": "1"})
     assert secure.stdout.split() == ["True", "True", "31536000"], secure.stderr
     assert trial.stdout.split() == ["False", "False", "0"], trial.stderr
+
+
+def test_no_template_has_inline_style_or_script():
+    """The CSP (style-src and script-src 'self') refuses them; the browser test
+    tests/browser/test_no_console_errors.py sees the pages, this every template."""
+    inline = re.compile(r"\sstyle\s*=|<style\b|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=", re.I)
+    templates = Path(django_settings.BASE_DIR) / "templates"
+    found = [
+        f"{path.relative_to(templates)}: {match.group().strip()}"
+        for path in sorted(templates.rglob("*.html"))
+        for match in inline.finditer(path.read_text())
+    ]
+    assert found == []

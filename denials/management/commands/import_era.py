@@ -11,7 +11,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from denials.inbox import era_post
 from denials.posting import PostingRefused, PostingResult, era_check, era_preview, money
 from rcm.audit.context import audit_context
+from rcm.clearinghouse.gateway import INBOUND_HEAD_BYTES, inbound_max_bytes, inbound_too_large
 from rcm.x12.era835 import Remittance
+
+
+def _read(path: Path) -> tuple[bytes, int | None]:
+    """The file's bytes, or only its head and its size when it is over the inbound limit (the
+    inbox quarantines it by its size without reading the rest)."""
+    size, limit = path.stat().st_size, inbound_max_bytes()
+    with path.open("rb") as handle:
+        if size > limit:
+            return handle.read(INBOUND_HEAD_BYTES), size
+        content = handle.read(limit + 1)  # never more, should the file grow meanwhile
+    return (content[:INBOUND_HEAD_BYTES], len(content)) if len(content) > limit else (content, None)
 
 
 class Command(BaseCommand):
@@ -29,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            content = path.read_bytes()
+            content, size = _read(path)
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
         except OSError as error:
@@ -37,10 +49,12 @@ class Command(BaseCommand):
         try:
             result = None
             if options["dry_run"]:
+                if size is not None:
+                    raise PostingRefused(inbound_too_large(size))
                 remittances = era_check(content=content)
             else:
                 with audit_context(via="command:import_era"):
-                    result = era_post(content=content, name=path.name)
+                    result = era_post(content=content, name=path.name, size=size)
                 remittances = result.remittances
         except PostingRefused as refused:
             kept = " (kept in the quarantine list)" if refused.stored_file_id else ""

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from rcm.clearinghouse.sandbox import rules
+from rcm.x12.base import is_digits, shown
+from rcm.x12.era835 import amount
 from rcm.x12.reader import Interchange, Segment
 from rcm.x12.responses import ClaimAck, RemitAdjustment, RemitClaim, RemitLine
 
@@ -126,18 +128,19 @@ class SubmittedBatch:
 
 
 def _decimal(seg: Segment, position: int) -> Decimal:
-    try:
-        return Decimal(seg.get(position) or "0")
-    except ArithmeticError:
-        raise seg.error(f"{seg.id}{position:02d} is not a number") from None
+    # The 835 reader's rule: ASCII digits only, at most 18, so NaN, Infinity and other
+    # scripts' digits (which Decimal() takes) are an X12Error, answered with a rejection.
+    return amount(seg, position, default=ZERO)
 
 
 def _date(seg: Segment, position: int) -> date:
     text = seg.get(position)[:8]
     try:
+        if not is_digits(text, 8) or len(text) != 8:  # int() takes other scripts' digits
+            raise ValueError(text)
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise seg.error(f"{seg.id}{position:02d} is not a date: {text!r}") from None
+        raise seg.error(f"{seg.id}{position:02d} is not a date: {shown(text)}") from None
 
 
 def read_837p(interchange: Interchange) -> list[SubmittedBatch]:

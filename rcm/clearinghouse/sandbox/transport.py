@@ -13,7 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rcm.clearinghouse.gateway import InboundFile, OutboundFile, SubmitReceipt
+from rcm.clearinghouse.gateway import (
+    INBOUND_HEAD_BYTES,
+    InboundFile,
+    OutboundFile,
+    SubmitReceipt,
+    inbound_max_bytes,
+)
 from rcm.clearinghouse.sandbox import rules
 from rcm.clearinghouse.sandbox.adjudication import (
     Ledger,
@@ -190,10 +196,9 @@ class SandboxTransport:
                     ledger.data["inbox"][name] = at
                     del ledger.data["pending"][name]
             files = [
-                InboundFile(name, (self.base_dir / "inbox" / name).read_bytes(),
-                            datetime.fromisoformat(at))
+                _inbound(name, self.base_dir / "inbox" / name, datetime.fromisoformat(at))
                 for name, at in sorted(ledger.data["inbox"].items(), key=lambda kv: kv[::-1])
-            ]  # fmt: skip
+            ]
         return files
 
     def acknowledge(self, names: list[str]) -> None:
@@ -258,6 +263,15 @@ def _suffix(first: int, second: int) -> str:
 def _first_payer(batch: SubmittedBatch, outcome: Outcome) -> tuple[str, str]:
     claim = batch.claims[0]
     return claim.payer_id, claim.payer_name or outcome.payer_names.get(claim.payer_id, "")
+
+
+def _inbound(name: str, path: Path, received_at: datetime) -> InboundFile:
+    """The inbox file as fetched: only its head when it is over the inbound limit."""
+    size = path.stat().st_size
+    if size <= inbound_max_bytes():
+        return InboundFile(name, path.read_bytes(), received_at)
+    with path.open("rb") as handle:
+        return InboundFile(name, handle.read(INBOUND_HEAD_BYTES), received_at, size=size)
 
 
 def _parties(content: bytes) -> tuple[str, str]:

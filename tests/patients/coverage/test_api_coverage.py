@@ -8,11 +8,11 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from patients.coverage.services import coverage_card_upload
 from patients.models import CardSide, Coverage
+from rcm.web.authentication import api_token_issue
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
 
 PNG = base64.b64decode(
@@ -22,7 +22,7 @@ PNG = base64.b64decode(
 
 def api_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
     return client
 
 

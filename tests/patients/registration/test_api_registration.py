@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from patients.models import Patient
 from rcm.practice.models import Role
+from rcm.web.authentication import api_token_issue
 from tests.factories import EncounterFactory, MembershipFactory, PatientFactory
 
 NEW_PATIENT = {
@@ -41,7 +41,7 @@ def _unchanged(patient: Patient) -> bool:
 
 def api_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
     return client
 
 
