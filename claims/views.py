@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.codeset_impact import codeset_impact
+from claims.scrubber import claim_edit_override
 from claims.selectors import (
     QUEUE_LABELS,
+    claim_edit_get,
+    claim_edits_of,
     claim_get,
     claim_list,
     claim_queue_counts,
@@ -65,6 +69,7 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "claim": claim,
         "timeline": claim_timeline(claim=claim),
+        "claim_edits": claim_edits_of(claim=claim),
         "can_submit": bills and claim.status == ClaimStatus.READY,
         "can_bill_next_payer": bills and next_payer_refusal(claim) is None,
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
@@ -111,3 +116,22 @@ def codeset_impact_view(request: AuthenticatedRequest) -> HttpResponse:
     """Open encounters and unsent claims whose diagnosis codes the newest release dropped."""
     rows = codeset_impact(practice_ids=practice_ids_for(user=request.user, roles=CLAIM_READERS))
     return render(request, "claims/codeset_impact.html", {"rows": rows})
+
+
+@require_POST
+@role_required(*BILLING)
+def claim_edit_override_view(request: AuthenticatedRequest, pk: int, edit_id: int) -> HttpResponse:
+    """Override one open warning of the claim with the biller's reason (kept on the timeline)."""
+    claim = claim_get(user=request.user, pk=pk, roles=BILLING)
+    claim_edit = claim_edit_get(claim=claim, pk=edit_id)
+    reason = request.POST.get("reason", "")
+    try:
+        claim_edit_override(claim_edit=claim_edit, user=request.user, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        status = 400 if request.headers.get("HX-Request") else None
+        if status:
+            return HttpResponse(" ".join(error.messages), status=status)
+    else:
+        messages.success(request, f"Warning overridden on claim {claim.control_number}.")
+    return redirect("claim-detail", pk=pk)

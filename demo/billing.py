@@ -219,7 +219,9 @@ def _plan(rng: random.Random, visit: Visit, payer: PayerSpec, target: str,
     if S.PARTIALLY_PAID in plan.path:
         plan.partial = _partial_denial(rng, visit)
     if PRIOR_AUTH_DENIAL in (plan.denial, plan.partial and plan.partial[1]):
-        visit.encounter.prior_authorization = ""  # the payer denies for its absence
+        # The scrubber holds a claim with no authorization for a code the payer lists, so the
+        # payer denies (N54) an authorization that does not cover the service billed.
+        visit.encounter.prior_authorization = f"PA{visit.encounter.prior_authorization[2:]}X"
     plan.notes = [rng.choice(NOTES.get(status, ("",))) for status in plan.path]
     _timeline(rng, plan, now)
     return plan
