@@ -64,7 +64,8 @@ def _every_kind_of_claim() -> tuple[Claim, ...]:
             responsibility="S",
             other_coverage=OtherCoverage(
                 # 2330A carries no DMG: the other payer's subscriber has no birth date on the wire
-                payer=PAYER, subscriber=dataclasses.replace(SUBSCRIBER, birth_date=None, gender="U"),
+                payer=PAYER,
+                subscriber=dataclasses.replace(SUBSCRIBER, birth_date=None, gender="U"),
                 paid_amount=Decimal("80"),
                 adjustments=(Adjustment("PR", "2", Decimal("25")),),
             ),
