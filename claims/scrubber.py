@@ -10,6 +10,7 @@ overridden while the same warning comes back.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -100,11 +101,11 @@ def claim_duplicates(claim: Claim) -> tuple[str, ...]:
     return tuple(number for pk, number in candidates if _line_signature(pk) == mine)
 
 
-def claim_context(claim: Claim) -> ScrubContext:
+def claim_context(claim: Claim, *, today: datetime.date | None = None) -> ScrubContext:
     """What the database knows about this claim (fetched with `claims_for_837`)."""
     coverage, payer = claim.coverage, claim.payer
     return ScrubContext(
-        today=timezone.localdate(),
+        today=today or timezone.localdate(),
         stated_total=claim.total_charge,
         coverage_start=coverage.effective_date,
         coverage_end=coverage.termination_date,
@@ -162,16 +163,19 @@ def _summary(edits: list[ScrubEdit], rows: list[ClaimEdit]) -> str:
     return text + (". " + " ".join(firsts) if firsts else ".")
 
 
-def claim_scrub(*, claim: Claim, user: User | None) -> ScrubResult:
+def claim_scrub(
+    *, claim: Claim, user: User | None, as_of: datetime.date | None = None
+) -> ScrubResult:
     """Scrub a claim row: store its findings, hold or release it, and say so on its timeline.
 
     Findings never raise; a DRAFT claim with no error becomes READY and a READY claim with an
-    error goes back to DRAFT (source "scrubber"); other statuses keep theirs.
+    error goes back to DRAFT (source "scrubber"); other statuses keep theirs. `as_of` is the
+    day the scrub counts from (today; the demo loader replays claims scrubbed in the past).
     """
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         row, on_wire, billing = claim_on_wire(locked.pk)
-        edits = scrub_on_wire(on_wire, billing, claim_context(row))
+        edits = scrub_on_wire(on_wire, billing, claim_context(row, today=as_of))
         rows = _findings_store(locked, edits)
         result = ScrubResult(edits=edits)
         note = _summary(edits, rows)

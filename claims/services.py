@@ -264,14 +264,17 @@ def claim_create_secondary(
         )  # fmt: skip
 
 
-def claim_mark_ready(*, claim: Claim, user: User | None) -> Claim:
+def claim_mark_ready(
+    *, claim: Claim, user: User | None, as_of: datetime.date | None = None
+) -> Claim:
     """Scrub a draft claim into READY; ValidationError with the scrubber's errors when held.
 
-    The findings and the timeline event are kept even when the claim is held.
+    The findings and the timeline event are kept even when the claim is held; `as_of` as in
+    `claim_scrub`.
     """
     if claim.status != ClaimStatus.DRAFT:  # the state machine says why in its own words
         claim_transition(claim=claim, to=ClaimStatus.READY, user=user, source="scrubber")
-    result = claim_scrub(claim=claim, user=user)
+    result = claim_scrub(claim=claim, user=user, as_of=as_of)
     if result.held:
         raise ValidationError([edit.message for edit in result.edits if edit.severity == "error"])
     return Claim.objects.get(pk=claim.pk)

@@ -249,9 +249,9 @@ def plans_build(rng: random.Random, visits: list[Visit], payers: dict[int, Payer
     return plans
 
 
-def _step(claim: Claim, status: str, user: User, note: str) -> Claim:
-    if status == S.READY:
-        return claim_mark_ready(claim=claim, user=user)
+def _step(claim: Claim, status: str, user: User, note: str, at: datetime.datetime) -> Claim:
+    if status == S.READY:  # scrubbed on the day the plan says, as timely filing counts from it
+        return claim_mark_ready(claim=claim, user=user, as_of=at.date())
     by_person = status not in SOURCES
     return claim_transition(claim=claim, to=status, user=user if by_person else None,
                             source=SOURCES.get(status, "user"), note=note)  # fmt: skip
@@ -263,8 +263,8 @@ def claims_walk(plans: list[ClaimPlan], billers: dict[int, User]) -> None:
         encounter = plan.visit.encounter
         user = billers[encounter.practice_id]
         claim = claim_create_from_encounter(encounter=encounter, user=user)
-        for status, note in zip(plan.path, plan.notes, strict=True):
-            claim = _step(claim, status, user, note)
+        for status, note, at in zip(plan.path, plan.notes, plan.times[1:], strict=True):
+            claim = _step(claim, status, user, note, at)
         plan.claim = claim
 
 

@@ -13,6 +13,7 @@ from claims.models import ClaimEdit, ClaimEvent
 from claims.scrubber import claim_edit_override, claim_scrub
 from claims.state import ClaimStatus, claim_transition
 from rcm.practice.models import PayerRule
+from tests.coding.conftest import _icd10cm_session, icd10cm  # noqa: F401  (fixtures)
 from tests.factories import ClaimDiagnosisFactory, ClaimFactory, ClaimLineFactory
 
 
@@ -238,3 +239,27 @@ def test_another_claims_edit_is_not_found(client, practice_a, biller):
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.usefixtures("icd10cm")
+def test_the_coding_edits_run_again_on_the_claim(practice_a, biller):
+    claim = ClaimFactory(encounter__patient__practice=practice_a)
+    ClaimDiagnosisFactory(claim=claim, code="E11")  # a category, not a billable code
+    ClaimLineFactory(claim=claim, diagnosis_pointers=[2])
+
+    result = claim_scrub(claim=claim, user=biller)
+
+    edits = {(e.edit, e.target) for e in result.edits}
+    assert ("coding.dx-not-billable", "diagnosis 1") in edits
+    assert ("coding.line-pointer-invalid", "line 1") in edits
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DRAFT
+
+
+@pytest.mark.usefixtures("icd10cm")
+def test_venipuncture_beside_an_office_visit_needs_no_modifier_25(practice_a, biller):
+    claim = _claim(practice_a, lines=[{}, {"procedure_code": "36415", "charge": Decimal("10")}])
+    claim.total_charge = Decimal("135.00")
+    claim.save(update_fields=["total_charge"])
+
+    assert claim_scrub(claim=claim, user=biller).edits == []
