@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from claims.scrub_core import ERROR, WARNING, ScrubContext, ScrubEdit, first_service_date
+from claims.scrub_core import first_service_date
+from claims.scrub_types import ERROR, WARNING, ScrubContext, ScrubEdit
 from coding.edits import LineInput, run_edits
 from coding.models import CodeSetRelease, CodeSystem
 from rcm.x12 import claim837 as x12
@@ -12,6 +13,10 @@ from rcm.x12 import claim837 as x12
 _SEVERITIES = {ERROR: ERROR, WARNING: WARNING}  # reminders (info) do not hold a claim
 # Without a date of birth the age edits would measure an age of 0: leave them out.
 _NEEDS_BIRTH_DATE = frozenset({"dx-age-conflict"})
+# The claim edits check pointers themselves (even without code sets); and a diagnosis no line
+# points at is the coder's reminder, not something a payer refuses (a line has four pointers,
+# a claim up to twelve diagnoses).
+_LEFT_TO_THE_CLAIM_EDITS = frozenset({"line-no-pointer", "line-pointer-invalid", "dx-not-pointed"})
 
 
 def first_icd10_release() -> date | None:
@@ -68,5 +73,7 @@ def coding_edits_on_claim(
             target=_target(edit.target),
         )
         for edit in found
-        if edit.severity in _SEVERITIES and not (born is None and edit.rule in _NEEDS_BIRTH_DATE)
+        if edit.severity in _SEVERITIES
+        and edit.rule not in _LEFT_TO_THE_CLAIM_EDITS
+        and not (born is None and edit.rule in _NEEDS_BIRTH_DATE)
     ]

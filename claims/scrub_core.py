@@ -10,39 +10,28 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from rcm.practice.payer_rules import PayerRuleSpec, codes_match
+from claims.scrub_payer import payer_rule_edits, prior_auth_edits, therapy_modifier_edits
+from claims.scrub_types import (
+    ERROR,
+    WARNING,
+    ScrubContext,
+    ScrubEdit,
+    finding,
+    line_label,
+)
 from rcm.practice.validators import is_valid_npi
 from rcm.x12 import claim837 as x12
 
-ERROR = "error"
-WARNING = "warning"
 TIMELY_WARNING_DAYS = 15
 MAX_AGE_YEARS = 120
 ICD10_START = date(2015, 10, 1)  # ICD-10-CM replaced ICD-9-CM for services from this day
 MBI_ONLY_FROM = date(2020, 1, 1)  # Medicare took only MBIs (no more HICNs) from this day
 POS_FILE = Path(__file__).resolve().parent.parent / "coding" / "data" / "place_of_service.csv"
 
-# Codes CMS lists as "always therapy": billed only under a therapy plan of care, with GP
-# (physical), GO (occupational) or GN (speech-language) therapy modifier. 97151-97158
-# (adaptive behaviour) and 97802-97814 (nutrition, acupuncture) are not therapy services.
-THERAPY_RANGES: tuple[tuple[str, str], ...] = (
-    ("92507", "92508"),
-    ("92521", "92524"),
-    ("97010", "97150"),
-    ("97161", "97546"),
-    ("97750", "97763"),
-)
-THERAPY_MODIFIERS = frozenset({"GP", "GO", "GN"})
-# Payers that reject a therapy line without GP/GO/GN outright (Medicare, Medicaid, TRICARE);
-# for other payers the edit is a warning.
-STRICT_THERAPY_PAYERS = frozenset({"MB", "MA", "MC", "CH"})
 UNKNOWN_SEX_MATTERS = frozenset({"MB", "MA", "MC", "CH"})
 FILING_INDICATORS = frozenset(
     [
@@ -87,74 +76,11 @@ _MBI = re.compile(
 _PLACEHOLDER_IDS = frozenset({"UNKNOWN", "NONE", "NA", "N/A", "TEST", "PENDING", "SELF"})
 
 
-@dataclass(frozen=True)
-class ScrubEdit:
-    """One finding: a stable id, how serious, a sentence a biller understands, and where."""
-
-    edit: str
-    severity: str  # "error" holds the claim; a "warning" can be overridden with a reason
-    message: str
-    target: str = ""
-
-
-@dataclass(frozen=True)
-class ScrubResult:
-    """Every finding on a claim; `held` while any error remains."""
-
-    edits: list[ScrubEdit]
-
-    @property
-    def held(self) -> bool:
-        return any(edit.severity == ERROR for edit in self.edits)
-
-    @property
-    def counts(self) -> str:
-        """'2 errors, 1 warning' for the timeline."""
-        errors = sum(edit.severity == ERROR for edit in self.edits)
-        warnings = len(self.edits) - errors
-        return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-@dataclass(frozen=True)
-class ScrubContext:
-    """What the wire does not carry: today, and facts a database knows (None/empty: unknown)."""
-
-    today: date
-    stated_total: Decimal | None = None  # CLM02 as sent, or the claim row's total
-    coverage_start: date | None = None
-    coverage_end: date | None = None
-    timely_filing_days: int | None = None
-    prior_auth_codes: frozenset[str] = frozenset()
-    payer_rules: tuple[PayerRuleSpec, ...] = ()
-    duplicates: tuple[str, ...] = ()  # control numbers of other claims for the same service
-    attachments: tuple[str, ...] = ()  # PWK report types on the claim
-    line_authorizations: tuple[str, ...] = ()
-    line_rendering_npis: tuple[tuple[int, str], ...] = ()
-    diagnosis_code_system: str = "ICD10"
-    defects: tuple[str, ...] = ()  # what a file left out that the guide requires
-
-
-def line_label(number: int) -> str:
-    return f"line {number}"
-
-
-def _edit(edit: str, severity: str, message: str, target: str = "") -> ScrubEdit:
-    return ScrubEdit(edit=edit, severity=severity, message=message, target=target)
-
-
 @cache
 def place_of_service_codes() -> frozenset[str]:
     """The CMS place-of-service codes (coding/data/place_of_service.csv names its source)."""
     with POS_FILE.open(encoding="utf-8", newline="") as handle:
         return frozenset(row["code"].strip() for row in csv.DictReader(handle))
-
-
-def in_ranges(code: str, ranges: tuple[tuple[str, str], ...]) -> bool:
-    return any(len(low) == len(code) and low <= code <= high for low, high in ranges)
 
 
 # --- providers ---------------------------------------------------------------------------------
@@ -163,13 +89,13 @@ def in_ranges(code: str, ranges: tuple[tuple[str, str], ...]) -> bool:
 def npi_edits(npi: str, *, who: str, edit: str, target: str = "") -> list[ScrubEdit]:
     """An NPI is 10 digits whose last is a Luhn check digit over 80840 and the first nine."""
     if not npi:
-        return [_edit(f"{edit}.missing", ERROR, f"The {who} NPI is missing: enter it.", target)]
+        return [finding(f"{edit}.missing", ERROR, f"The {who} NPI is missing: enter it.", target)]
     if not (len(npi) == 10 and npi.isascii() and npi.isdigit()):
-        return [_edit(f"{edit}.format", ERROR, (
+        return [finding(f"{edit}.format", ERROR, (
             f"The {who} NPI {npi!r} is not 10 digits: correct it from the NPI registry."
         ), target)]  # fmt: skip
     if not is_valid_npi(npi):
-        return [_edit(f"{edit}.luhn", ERROR, (
+        return [finding(f"{edit}.luhn", ERROR, (
             f"The {who} NPI {npi} fails its check digit (a typing error?): correct it."
         ), target)]  # fmt: skip
     return []
@@ -178,7 +104,7 @@ def npi_edits(npi: str, *, who: str, edit: str, target: str = "") -> list[ScrubE
 def taxonomy_edits(taxonomy: str, *, who: str, edit: str) -> list[ScrubEdit]:
     """A taxonomy code (NUCC) is 10 characters: 3 digits, then 7 digits or capital letters."""
     if taxonomy and not _TAXONOMY.match(taxonomy):
-        return [_edit(edit, ERROR, (
+        return [finding(edit, ERROR, (
             f"The {who} taxonomy code {taxonomy!r} is not a NUCC taxonomy code (10 characters "
             "like 207Q00000X): correct it."
         ))]  # fmt: skip
@@ -192,11 +118,11 @@ def provider_edits(
     edits += taxonomy_edits(billing.taxonomy, who="billing provider's", edit="taxonomy.billing")
     tin = billing.tin
     if not tin:
-        edits.append(_edit("tin.billing.missing", ERROR, (
+        edits.append(finding("tin.billing.missing", ERROR, (
             "The billing provider's tax ID (EIN) is missing: enter it in the practice setup."
         )))  # fmt: skip
     elif not (len(tin) == 9 and tin.isascii() and tin.isdigit()) or len(set(tin)) == 1:
-        edits.append(_edit("tin.billing.format", ERROR, (
+        edits.append(finding("tin.billing.format", ERROR, (
             f"The billing provider's tax ID {tin!r} is not a 9-digit EIN: correct it."
         )))  # fmt: skip
     rendering = claim.rendering_provider
@@ -222,7 +148,7 @@ def provider_edits(
 def member_id_edits(claim: x12.Claim) -> list[ScrubEdit]:
     member_id = claim.subscriber.member_id.strip()
     if not member_id:
-        return [_edit("subscriber.id.missing", ERROR, (
+        return [finding("subscriber.id.missing", ERROR, (
             "The subscriber's member ID is missing: copy it from the insurance card."
         ))]  # fmt: skip
     if (
@@ -230,14 +156,14 @@ def member_id_edits(claim: x12.Claim) -> list[ScrubEdit]:
         or len(set(member_id)) == 1
         or member_id.upper() in _PLACEHOLDER_IDS
     ):
-        return [_edit("subscriber.id.format", ERROR, (
+        return [finding("subscriber.id.format", ERROR, (
             f"The member ID {member_id!r} does not look like a real member ID: copy it from the "
             "insurance card."
         ))]  # fmt: skip
     first = first_service_date(claim)
     mbi_era = first is not None and first >= MBI_ONLY_FROM
     if claim.filing_indicator == "MB" and mbi_era and not _MBI.match(member_id.upper()):
-        return [_edit("subscriber.id.mbi", WARNING, (
+        return [finding("subscriber.id.mbi", WARNING, (
             f"{member_id} is not shaped like a Medicare Beneficiary Identifier (11 characters, "
             "like 1EG4TE5MK73): Medicare rejects other IDs."
         ))]  # fmt: skip
@@ -248,7 +174,7 @@ def _name_edits(last: str, first: str, *, who: str, edit: str) -> list[ScrubEdit
     missing = [part for part, value in (("last", last), ("first", first)) if not value.strip()]
     if not missing:
         return []
-    return [_edit(edit, ERROR, (
+    return [finding(edit, ERROR, (
         f"The {who}'s {' and '.join(missing)} name {'is' if len(missing) == 1 else 'are'} "
         "missing: enter the name as on the insurance card."
     ))]  # fmt: skip
@@ -258,18 +184,18 @@ def _birth_date_edits(
     born: date | None, *, who: str, edit: str, service: date | None, today: date
 ) -> list[ScrubEdit]:
     if born is None:
-        return [_edit(f"{edit}.missing", ERROR, f"The {who}'s date of birth is missing.")]
+        return [finding(f"{edit}.missing", ERROR, f"The {who}'s date of birth is missing.")]
     if born > today:
-        return [_edit(f"{edit}.future", ERROR, (
+        return [finding(f"{edit}.future", ERROR, (
             f"The {who}'s date of birth {born:%m/%d/%Y} is in the future: correct it."
         ))]  # fmt: skip
     if service is not None and born > service:
-        return [_edit(f"{edit}.after_service", ERROR, (
+        return [finding(f"{edit}.after_service", ERROR, (
             f"The {who} was born on {born:%m/%d/%Y}, after the date of service "
             f"{service:%m/%d/%Y}: correct one of them."
         ))]  # fmt: skip
     if born.year < today.year - MAX_AGE_YEARS:
-        return [_edit(f"{edit}.absurd", ERROR, (
+        return [finding(f"{edit}.absurd", ERROR, (
             f"The {who}'s date of birth {born:%m/%d/%Y} makes them over {MAX_AGE_YEARS}: "
             "correct it."
         ))]  # fmt: skip
@@ -278,9 +204,9 @@ def _birth_date_edits(
 
 def _sex_edits(sex: str, *, who: str, edit: str, filing: str) -> list[ScrubEdit]:
     if sex not in ("M", "F", "U"):
-        return [_edit(f"{edit}.invalid", ERROR, f"The {who}'s sex {sex!r} is not M, F or U.")]
+        return [finding(f"{edit}.invalid", ERROR, f"The {who}'s sex {sex!r} is not M, F or U.")]
     if sex == "U" and filing in UNKNOWN_SEX_MATTERS:
-        return [_edit(f"{edit}.unknown", WARNING, (
+        return [finding(f"{edit}.unknown", WARNING, (
             f"The {who}'s sex is unknown (U): this payer expects M or F."
         ))]  # fmt: skip
     return []
@@ -310,7 +236,7 @@ def people_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
             p.gender, who="patient", edit="patient.sex", filing=claim.filing_indicator
         )
         if s.birth_date is not None and s.birth_date > context.today:
-            edits.append(_edit("subscriber.dob.future", ERROR, (
+            edits.append(finding("subscriber.dob.future", ERROR, (
                 f"The subscriber's date of birth {s.birth_date:%m/%d/%Y} is in the future."
             )))  # fmt: skip
     return edits
@@ -332,17 +258,17 @@ def payer_edits(claim: x12.Claim) -> list[ScrubEdit]:
     payer_id = claim.payer.payer_id.strip()
     edits = []
     if not payer_id:
-        edits.append(_edit("payer.id.missing", ERROR, (
+        edits.append(finding("payer.id.missing", ERROR, (
             "The payer ID is missing: choose the payer from the clearinghouse's payer list."
         )))  # fmt: skip
     elif not _PAYER_ID.match(payer_id):
-        edits.append(_edit("payer.id.format", ERROR, (
+        edits.append(finding("payer.id.format", ERROR, (
             f"The payer ID {payer_id!r} is not a clearinghouse payer ID (letters and digits)."
         )))  # fmt: skip
     if not claim.payer.name.strip():
-        edits.append(_edit("payer.name.missing", ERROR, "The payer's name is missing."))
+        edits.append(finding("payer.name.missing", ERROR, "The payer's name is missing."))
     if claim.filing_indicator and claim.filing_indicator not in FILING_INDICATORS:
-        edits.append(_edit("payer.filing_indicator", ERROR, (
+        edits.append(finding("payer.filing_indicator", ERROR, (
             f"The claim filing indicator {claim.filing_indicator!r} (SBR09) is not a valid code."
         )))  # fmt: skip
     return edits
@@ -350,35 +276,35 @@ def payer_edits(claim: x12.Claim) -> list[ScrubEdit]:
 
 def header_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
     """Place of service, frequency, diagnoses' count and code system, what a file left out."""
-    edits = [_edit("file.structure", ERROR, defect) for defect in context.defects]
+    edits = [finding("file.structure", ERROR, defect) for defect in context.defects]
     pos = claim.place_of_service
     if pos not in place_of_service_codes():
-        edits.append(_edit("pos.invalid", ERROR, (
+        edits.append(finding("pos.invalid", ERROR, (
             f"Place of service {pos!r} is not a CMS place-of-service code: choose one such as "
             "11 (office)." if pos else "The place of service is missing: choose one such as 11."
         )))  # fmt: skip
     if claim.frequency not in FREQUENCIES:
-        edits.append(_edit("frequency.invalid", ERROR, (
+        edits.append(finding("frequency.invalid", ERROR, (
             f"Claim frequency {claim.frequency!r} is not 1 (original), 7 (replacement) or 8 (void)."
         )))  # fmt: skip
     elif claim.frequency in ("7", "8") and not claim.payer_claim_number:
-        edits.append(_edit("frequency.original_reference", ERROR, (
+        edits.append(finding("frequency.original_reference", ERROR, (
             "A replacement or void needs the payer's claim number of the original (REF*F8)."
         )))  # fmt: skip
     if not claim.diagnoses:
-        edits.append(_edit("diagnosis.missing", ERROR, "The claim has no diagnosis code."))
+        edits.append(finding("diagnosis.missing", ERROR, "The claim has no diagnosis code."))
     elif len(claim.diagnoses) > x12.MAX_DIAGNOSES:
-        edits.append(_edit("diagnosis.too_many", ERROR, (
+        edits.append(finding("diagnosis.too_many", ERROR, (
             f"The claim lists {len(claim.diagnoses)} diagnoses; an 837P carries at most 12."
         )))  # fmt: skip
     first = first_service_date(claim)
     if first is not None and context.diagnosis_code_system == "ICD9" and first >= ICD10_START:
-        edits.append(_edit("diagnosis.icd9", ERROR, (
+        edits.append(finding("diagnosis.icd9", ERROR, (
             f"The diagnoses are ICD-9 codes, but services from {ICD10_START:%m/%d/%Y} need "
             "ICD-10-CM codes."
         )))  # fmt: skip
     elif first is not None and context.diagnosis_code_system == "ICD10" and first < ICD10_START:
-        edits.append(_edit("diagnosis.icd10_too_early", ERROR, (
+        edits.append(finding("diagnosis.icd10_too_early", ERROR, (
             f"ICD-10-CM codes were not in use on {first:%m/%d/%Y}: services before "
             f"{ICD10_START:%m/%d/%Y} are coded in ICD-9-CM."
         )))  # fmt: skip
@@ -394,17 +320,44 @@ def date_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
         if when == date.min:
             continue
         if when > context.today:
-            edits.append(_edit("date.future", ERROR, (
+            edits.append(finding("date.future", ERROR, (
                 f"Line {number} is dated {when:%m/%d/%Y}, in the future: bill it once the service "
                 "is given."
             ), line_label(number)))  # fmt: skip
         if (start is not None and when < start) or (end is not None and when > end):
             span = f"{start:%m/%d/%Y}" if start else "?"
             span += f" to {end:%m/%d/%Y}" if end else " onward"
-            edits.append(_edit("coverage.dates", ERROR, (
+            edits.append(finding("coverage.dates", ERROR, (
                 f"Line {number} ({when:%m/%d/%Y}) falls outside the coverage's dates ({span}): "
                 "bill the coverage in force that day."
             ), line_label(number)))  # fmt: skip
+    return edits
+
+
+def pointer_edits(claim: x12.Claim) -> list[ScrubEdit]:
+    """SV107: each line points at 1 to 4 of the claim's diagnoses, by their number (1-12)."""
+    edits = []
+    count = len(claim.diagnoses)
+    for number, line in enumerate(claim.lines, start=1):
+        target, code = line_label(number), line.procedure_code
+        pointers = line.diagnosis_pointers
+        if not pointers:
+            edits.append(finding("pointer.missing", ERROR, (
+                f"Line {number} ({code}) points at no diagnosis: point it at the diagnosis it "
+                "treats."
+            ), target))  # fmt: skip
+            continue
+        if len(pointers) > x12.MAX_POINTERS:
+            edits.append(finding("pointer.too_many", ERROR, (
+                f"Line {number} ({code}) points at {len(pointers)} diagnoses; a line carries at "
+                f"most {x12.MAX_POINTERS}."
+            ), target))  # fmt: skip
+        wrong = [p for p in pointers if not 1 <= p <= min(count, x12.MAX_DIAGNOSES)]
+        if wrong:
+            edits.append(finding("pointer.invalid", ERROR, (
+                f"Line {number} ({code}) points at diagnosis {wrong[0] or '?'}, but the claim "
+                f"lists {count}: point it at a listed diagnosis."
+            ), target))  # fmt: skip
     return edits
 
 
@@ -415,27 +368,27 @@ def line_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
         target = line_label(number)
         code = line.procedure_code
         if not _PROCEDURE.match(code):
-            edits.append(_edit("procedure.format", ERROR, (
+            edits.append(finding("procedure.format", ERROR, (
                 f"Line {number}: {code!r} is not a CPT or HCPCS code (5 characters, like 99213 or "
                 "J1100)."
             ), target))  # fmt: skip
         for modifier in line.modifiers:
             if not _MODIFIER.match(modifier):
-                edits.append(_edit("modifier.format", ERROR, (
+                edits.append(finding("modifier.format", ERROR, (
                     f"Line {number}: modifier {modifier!r} is not a 2-character modifier."
                 ), target))  # fmt: skip
         if line.charge <= 0:
-            edits.append(_edit("charge.positive", ERROR, (
+            edits.append(finding("charge.positive", ERROR, (
                 f"Line {number} ({code}) has a charge of {line.charge}: every line needs a charge "
                 "above zero."
             ), target))  # fmt: skip
         if line.units <= 0:
-            edits.append(_edit("units.positive", ERROR, (
+            edits.append(finding("units.positive", ERROR, (
                 f"Line {number} ({code}) bills {line.units} units: bill at least one."
             ), target))  # fmt: skip
     stated = context.stated_total
     if stated is not None and stated != claim.total_charge:
-        edits.append(_edit("total.mismatch", ERROR, (
+        edits.append(finding("total.mismatch", ERROR, (
             f"The claim total {stated:.2f} does not equal the sum of its lines "
             f"{claim.total_charge:.2f}: correct the total or a line's charge."
         )))  # fmt: skip
@@ -450,12 +403,12 @@ def timely_filing_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEd
     deadline = first + timedelta(days=days)
     left = (deadline - context.today).days
     if left < 0:
-        return [_edit("timely_filing.past", ERROR, (
+        return [finding("timely_filing.past", ERROR, (
             f"The payer's filing limit ({days} days from {first:%m/%d/%Y}) ended on "
             f"{deadline:%m/%d/%Y}: send it with proof of timely filing, or write it off."
         ))]  # fmt: skip
     if left <= TIMELY_WARNING_DAYS:
-        return [_edit("timely_filing.near", WARNING, (
+        return [finding("timely_filing.near", WARNING, (
             f"The payer's filing limit ends on {deadline:%m/%d/%Y}, in {left} days: send it now."
         ))]  # fmt: skip
     return []
@@ -465,81 +418,10 @@ def duplicate_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
     if not context.duplicates or claim.frequency in ("7", "8"):
         return []
     others = ", ".join(context.duplicates[:3])
-    return [_edit("duplicate", ERROR, (
+    return [finding("duplicate", ERROR, (
         f"Claim {others} already bills the same patient, provider, date of service and codes: "
         "void one, or add the modifier (76, 77, 59 …) that tells the services apart."
     ))]  # fmt: skip
-
-
-def _has_authorization(claim: x12.Claim, context: ScrubContext) -> bool:
-    return bool(claim.prior_authorization.strip() or any(context.line_authorizations))
-
-
-def prior_auth_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
-    if not context.prior_auth_codes or _has_authorization(claim, context):
-        return []
-    needing = sorted({line.procedure_code for line in claim.lines} & context.prior_auth_codes)
-    if not needing:
-        return []
-    return [_edit("prior_auth.missing", ERROR, (
-        f"The payer requires a prior authorization for {', '.join(needing)}: enter the "
-        "authorization number."
-    ))]  # fmt: skip
-
-
-def therapy_modifier_edits(claim: x12.Claim) -> list[ScrubEdit]:
-    severity = ERROR if claim.filing_indicator in STRICT_THERAPY_PAYERS else WARNING
-    edits = []
-    for number, line in enumerate(claim.lines, start=1):
-        if in_ranges(line.procedure_code, THERAPY_RANGES) and not (
-            THERAPY_MODIFIERS & set(line.modifiers)
-        ):
-            edits.append(_edit("modifier.therapy", severity, (
-                f"Line {number} ({line.procedure_code}) is a therapy service: add GP (physical), "
-                "GO (occupational) or GN (speech-language therapy)."
-            ), line_label(number)))  # fmt: skip
-    return edits
-
-
-def _rule_lines(claim: x12.Claim, rule: PayerRuleSpec) -> Iterator[tuple[int, x12.ServiceLine]]:
-    if rule.place_of_service and rule.place_of_service != claim.place_of_service:
-        return
-    for number, line in enumerate(claim.lines, start=1):
-        if codes_match(rule.code_ranges, line.procedure_code):
-            yield number, line
-
-
-def payer_rule_edits(claim: x12.Claim, context: ScrubContext) -> list[ScrubEdit]:
-    """The rules a practice's administrator set for this payer (rcm.practice.PayerRule)."""
-    edits = []
-    for rule in context.payer_rules:
-        matched = list(_rule_lines(claim, rule))
-        if not matched:
-            continue
-        edit = f"payer_rule.{rule.rule_id}.{rule.action}"
-        said = f" {rule.message}" if rule.message else ""
-        codes = ", ".join(dict.fromkeys(line.procedure_code for _, line in matched))
-        if rule.action == "modifier":
-            for number, line in matched:
-                if rule.modifier not in line.modifiers:
-                    edits.append(_edit(edit, rule.severity, (
-                        f"Line {number} ({line.procedure_code}): this payer requires modifier "
-                        f"{rule.modifier}.{said}"
-                    ), line_label(number)))  # fmt: skip
-        elif rule.action == "prior_auth" and not _has_authorization(claim, context):
-            edits.append(_edit(edit, rule.severity, (
-                f"This payer requires a prior authorization for {codes}: enter the number.{said}"
-            )))  # fmt: skip
-        elif rule.action == "attachment" and not context.attachments:
-            edits.append(_edit(edit, rule.severity, (
-                f"This payer requires an attachment (PWK) for {codes}: send the documentation "
-                f"with the claim.{said}"
-            )))  # fmt: skip
-        elif rule.action == "hold":
-            edits.append(_edit(edit, rule.severity, (
-                rule.message or f"This payer's rule holds claims for {codes}: review it."
-            )))  # fmt: skip
-    return edits
 
 
 def claim_edits(
@@ -552,6 +434,7 @@ def claim_edits(
         *people_edits(claim, context),
         *payer_edits(claim),
         *date_edits(claim, context),
+        *pointer_edits(claim),
         *line_edits(claim, context),
         *timely_filing_edits(claim, context),
         *duplicate_edits(claim, context),

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from claims.scrub_coding import coding_edits_on_claim, first_icd10_release
-from claims.scrub_core import ERROR, ScrubContext, ScrubEdit, claim_edits, duplicate_key
+from claims.scrub_core import claim_edits, duplicate_key
+from claims.scrub_types import ERROR, ScrubContext, ScrubEdit
 from rcm.x12.read837 import ClaimRead, read_837p
 
 

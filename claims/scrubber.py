@@ -19,14 +19,8 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimLine, ClaimStatus
 from claims.scrub_coding import coding_edits_on_claim
-from claims.scrub_core import (
-    ERROR,
-    WARNING,
-    ScrubContext,
-    ScrubEdit,
-    ScrubResult,
-    claim_edits,
-)
+from claims.scrub_core import claim_edits
+from claims.scrub_types import ERROR, WARNING, ScrubContext, ScrubEdit, ScrubResult
 from claims.state import claim_transition
 from claims.x12_mapping import claim_on_wire
 from rcm.practice.models import PayerRule, User

@@ -251,7 +251,7 @@ def test_the_coding_edits_run_again_on_the_claim(practice_a, biller):
 
     edits = {(e.edit, e.target) for e in result.edits}
     assert ("coding.dx-not-billable", "diagnosis 1") in edits
-    assert ("coding.line-pointer-invalid", "line 1") in edits
+    assert ("pointer.invalid", "line 1") in edits
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DRAFT
 

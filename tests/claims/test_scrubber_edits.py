@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from claims.scrub_core import ScrubContext, claim_edits, duplicate_key, place_of_service_codes
+from claims.scrub_core import claim_edits, duplicate_key, place_of_service_codes
+from claims.scrub_types import ScrubContext
 from rcm.practice.payer_rules import PayerRuleSpec, code_ranges_parse
 from rcm.x12.claim837 import Patient, RenderingProvider
 from tests.x12.test_claim837 import HOME, batch, claim, line
@@ -72,7 +73,8 @@ def test_medicare_wants_an_mbi_after_2019():
 @pytest.mark.parametrize(
     ("born", "edit"),
     [(None, "subscriber.dob.missing"), (date(2027, 1, 1), "subscriber.dob.future"),
-     (date(2026, 3, 5), "subscriber.dob.after_service"), (date(1890, 1, 1), "subscriber.dob.absurd")],
+     (date(2026, 3, 5), "subscriber.dob.after_service"),
+     (date(1890, 1, 1), "subscriber.dob.absurd")],
 )  # fmt: skip
 def test_date_of_birth(born, edit):
     c = claim()
@@ -164,3 +166,18 @@ def test_line_rendering_npis_from_a_file_are_checked():
         claim(), BILLING, ScrubContext(today=TODAY, line_rendering_npis=((2, "1234567890"),))
     )
     assert [(e.edit, e.target) for e in edits] == [("npi.rendering.luhn", "line 2")]
+
+
+def test_diagnosis_pointers():
+    c = claim(
+        diagnoses=("E119", "I10"),
+        lines=(line(diagnosis_pointers=()), line(diagnosis_pointers=(1, 3)),
+               line(diagnosis_pointers=(1, 2, 1, 2, 1)), line(diagnosis_pointers=(0,))),
+    )  # fmt: skip
+    edits = [(e.edit, e.target) for e in claim_edits(c, BILLING, ScrubContext(today=TODAY))]
+    assert edits == [
+        ("pointer.missing", "line 1"),
+        ("pointer.invalid", "line 2"),
+        ("pointer.too_many", "line 3"),
+        ("pointer.invalid", "line 4"),
+    ]

@@ -70,7 +70,7 @@ def _every_kind_of_claim() -> tuple[Claim, ...]:
                 adjustments=(Adjustment("PR", "2", Decimal("25")),),
             ),
             lines=(line(units=Decimal("3"), adjudication=adjudication, line_control_number="L9"),),
-        ),  # fmt: skip
+        ),
         claim(control_number="CLM0004", frequency="7", payer_claim_number="ICN777"),
     )
 
