@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.codeset_impact import codeset_impact
+from claims.models import Claim
 from claims.scrubber import claim_edit_override
 from claims.selectors import (
     QUEUE_LABELS,
@@ -65,6 +66,10 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
 @role_required(*CLAIM_READERS)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
+    return _claim_page(request, claim)
+
+
+def _claim_page(request: AuthenticatedRequest, claim: Claim, status: int = 200) -> HttpResponse:
     bills = user_has_role(user=request.user, practice_id=claim.practice_id, roles=BILLING)
     context = {
         "claim": claim,
@@ -74,7 +79,7 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_bill_next_payer": bills and next_payer_refusal(claim) is None,
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
     }
-    return render(request, "claims/detail.html", context)
+    return render(request, "claims/detail.html", context, status=status)
 
 
 @require_POST
@@ -127,11 +132,8 @@ def claim_edit_override_view(request: AuthenticatedRequest, pk: int, edit_id: in
     reason = request.POST.get("reason", "")
     try:
         claim_edit_override(claim_edit=claim_edit, user=request.user, reason=reason)
-    except ValidationError as error:
+    except ValidationError as error:  # the claim page again, saying why, with nothing changed
         messages.error(request, " ".join(error.messages))
-        status = 400 if request.headers.get("HX-Request") else None
-        if status:
-            return HttpResponse(" ".join(error.messages), status=status)
-    else:
-        messages.success(request, f"Warning overridden on claim {claim.control_number}.")
+        return _claim_page(request, claim, status=400)
+    messages.success(request, f"Warning overridden on claim {claim.control_number}.")
     return redirect("claim-detail", pk=pk)

@@ -83,6 +83,7 @@ class _Person:
     gender: str = ""
     taxonomy: str = ""
     tin: str = ""
+    defect: str = ""
 
 
 @dataclass
@@ -131,6 +132,7 @@ class _Claim:
     attachments: list[str] = field(default_factory=list)
     line_auths: list[str] = field(default_factory=list)
     service_date: date | None = None
+    bad_dates: list[str] = field(default_factory=list)
 
 
 class _Reader:
@@ -310,11 +312,17 @@ class _Reader:
             self.pay_to = self.target.address
 
     def _on_dmg(self, seg: Segment) -> None:
-        if self.target is not None and seg.get(1) == "D8":
-            self.target.birth_date = ccyymmdd(seg, 2)
-            self.target.gender = seg.get(3)
-        elif self.target is not None:
-            self.target.gender = seg.get(3)
+        if self.target is None:
+            return
+        self.target.gender = seg.get(3)
+        if seg.get(1) == "D8":
+            try:
+                self.target.birth_date = ccyymmdd(seg, 2)
+            except X12Error:  # the claim can still be scrubbed: it is told as an edit
+                self.target.defect = (
+                    f"The date of birth {shown(seg.get(2))} (DMG02, line {seg.line}) is not a "
+                    "date: correct it."
+                )
 
     def _on_ref(self, seg: Segment) -> None:
         qualifier, value = seg.get(1), seg.get(2)
@@ -375,7 +383,15 @@ class _Reader:
     def _on_dtp(self, seg: Segment) -> None:
         qualifier = seg.get(1)
         if self.loop == "line" and self.line is not None and qualifier in ("472", "573"):
-            when = _period_start(seg)
+            try:
+                when = _period_start(seg)
+            except X12Error:  # a date that is not one: told as the line's edit, not refused
+                if self.claim is not None:
+                    self.claim.bad_dates.append(
+                        f"The date {shown(seg.get(3))} (DTP*{qualifier}, line {seg.line}) is "
+                        "not a date: correct it."
+                    )
+                return
             if qualifier == "472":
                 self.line.service_date = when
             elif self.line.adjudication is not None and when is not None:
@@ -505,7 +521,7 @@ def _lines(claim: _Claim, defects: list[str]) -> tuple[x12.ServiceLine, ...]:
     lines = []
     fallback = claim.service_date or date.min
     for number, line in enumerate(claim.lines, start=1):
-        if line.service_date is None:
+        if line.service_date is None and not claim.bad_dates:
             defects.append(f"Line {number} has no service date (DTP*472).")
         adjudication = line.adjudication
         if adjudication is not None and line.svd_units is not None:
@@ -527,8 +543,9 @@ def _lines(claim: _Claim, defects: list[str]) -> tuple[x12.ServiceLine, ...]:
 
 
 def _built(reader: _Reader, claim: _Claim) -> ClaimRead:
-    defects: list[str] = []
     subscriber = reader.subscriber or _Person()
+    people = (subscriber, reader.patient or _Person())
+    defects = [person.defect for person in people if person.defect] + claim.bad_dates
     sbr = reader.sbr
     patient = None
     if reader.patient is not None:

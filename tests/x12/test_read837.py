@@ -164,13 +164,12 @@ def _recount(text: str) -> str:
         (lambda t: t.replace("CLM*CLM0001", "CLM*CLM\x000001"), "control character"),
         (lambda t: t.replace("\nSE*", "\nSE*999999999999999*", 1), "SE01"),
         (lambda t: t.replace("SV1*HC:99213*125", "SV1*HC:99213*1e999"), "not a number"),
-        (lambda t: t.replace("DTP*472*D8*20260301", "DTP*472*D8*20261399"), "not a date"),
         (lambda t: t.replace("005010X222A1", "005010X223A2"), "institutional"),
         (lambda t: t.replace("ST*837", "ST*835"), "not an 837"),
         (lambda t: t.replace("HL*1**20*1", "HL*1**99*1"), "HL03"),
         (lambda t: "GARBAGE" + t, "does not start with ISA"),
     ],
-    ids=["truncated", "nul", "huge-count", "number", "date", "837I", "835", "hl-level", "no-isa"],
+    ids=["truncated", "nul", "huge-count", "number", "837I", "835", "hl-level", "no-isa"],
 )
 def test_hostile_files_are_refused_with_their_place(mutate, message):
     text = mutate(write_837p(batch(claim())))
@@ -226,3 +225,18 @@ def test_a_corpus_claim_reads_as_the_guide_example_says():
     assert c.rendering_provider is not None and c.rendering_provider.taxonomy == "204C00000X"
     assert c.other_coverage is not None and c.other_coverage.responsibility == "S"
     assert read.billing_provider.npi == "1999996666"
+
+
+def test_a_date_that_is_not_one_is_a_defect_of_its_claim():
+    text = write_837p(batch(claim()))
+    text = text.replace("DTP*472*D8*20260301", "DTP*472*D8*20261399")
+    text = text.replace("DMG*D8*19800501", "DMG*D8*19800230")
+
+    (transaction,) = read_837p(text)
+
+    (read,) = transaction.claims
+    assert read.claim.subscriber.birth_date is None
+    assert [d.split(" (")[0] for d in read.defects] == [
+        "The date of birth '19800230'",
+        "The date '20261399'",
+    ]
