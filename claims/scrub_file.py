@@ -52,6 +52,23 @@ def _context(read: ClaimRead, duplicates: tuple[str, ...]) -> ScrubContext:
     )
 
 
+def _diagnosis_format(read: ClaimRead) -> list[ScrubEdit]:
+    """HI carries codes without their dot (E119, not E11.9) and nothing but letters and digits."""
+    return [
+        ScrubEdit(
+            edit="diagnosis.format",
+            severity=ERROR,
+            message=(
+                f"Diagnosis {position} {code!r} is not sent as X12 requires: letters and digits "
+                f"only, without the dot ({''.join(c for c in code if c.isalnum())!r})."
+            ),
+            target=f"diagnosis {position}",
+        )
+        for position, code in enumerate(read.claim.diagnoses, start=1)
+        if not (code.isascii() and code.isalnum())
+    ]
+
+
 def _repeated_number(number: str, times: int) -> ScrubEdit:
     return ScrubEdit(
         edit="control_number.repeated",
@@ -73,6 +90,7 @@ def scrub_837_data(data: bytes | str) -> FileFindings:
     for index, read in enumerate(claims):
         context = _context(read, duplicates.get(index, ()))
         edits = [
+            *_diagnosis_format(read),
             *claim_edits(read.claim, read.billing_provider, context),
             *coding_edits_on_claim(read.claim, context, earliest_release=earliest),
         ]

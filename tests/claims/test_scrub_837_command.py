@@ -43,7 +43,9 @@ def files(tmp_path):
                 claim(control_number="A4"),  # the same service as A3: a repeat in the file
                 billing_provider=bad_npi,
             )
-        ).replace("CLM*A1*125", "CLM*A1*130")
+        )
+        .replace("CLM*A1*125", "CLM*A1*130")
+        .replace("HI*ABK:E119~", "HI*ABK:E11.9~", 1)  # A1's
     )
     return clean, faulty
 
@@ -58,7 +60,7 @@ def test_one_json_object_of_files_claims_and_edits(files):
     claims = result[str(faulty)]
     assert list(claims) == ["A1", "A2", "A3", "A4"]
     edits = {number: {e["edit"] for e in found} for number, found in claims.items()}
-    assert {"pos.invalid", "total.mismatch", "npi.billing.luhn"} <= edits["A1"]
+    assert {"pos.invalid", "total.mismatch", "npi.billing.luhn", "diagnosis.format"} <= edits["A1"]
     assert {"charge.positive", "modifier.therapy"} <= edits["A2"]
     assert "duplicate" not in edits["A3"] and "duplicate" in edits["A4"]
     for found in claims.values():
