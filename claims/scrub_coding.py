@@ -34,7 +34,7 @@ def _target(target: str) -> str:
 
 
 def coding_edits_on_claim(
-    claim: x12.Claim, context: ScrubContext, *, earliest_release: date | bool | None = True
+    claim: x12.Claim, context: ScrubContext, *, earliest_release: date | None
 ) -> list[ScrubEdit]:
     """Diagnosis validity on the date of service, Excludes1, sequencing, sex and age, pointers,
     NCCI PTP and MUE: the coder's edits, for the claim as billed. ICD-9 claims are not coded in
@@ -42,8 +42,7 @@ def coding_edits_on_claim(
     first = first_service_date(claim)
     if first is None or context.diagnosis_code_system != "ICD10" or not claim.lines:
         return []
-    earliest = first_icd10_release() if earliest_release is True else earliest_release
-    assert not isinstance(earliest, bool)
+    earliest = earliest_release  # first_icd10_release(), asked once by the caller
     if earliest is None or first < date(2015, 10, 1):
         return []
     # A date before the oldest release we hold is read in that release rather than refused.

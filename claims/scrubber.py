@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimLine, ClaimStatus
-from claims.scrub_coding import coding_edits_on_claim
+from claims.scrub_coding import coding_edits_on_claim, first_icd10_release
 from claims.scrub_core import claim_edits
 from claims.scrub_types import ERROR, WARNING, ScrubContext, ScrubEdit, ScrubResult
 from claims.state import claim_transition
@@ -114,7 +114,8 @@ def scrub_on_wire(
     claim: x12.Claim, billing: x12.BillingProvider, context: ScrubContext
 ) -> list[ScrubEdit]:
     """Every edit on one claim as it goes on the wire: the claim edits, then the coding edits."""
-    return [*claim_edits(claim, billing, context), *coding_edits_on_claim(claim, context)]
+    coding = coding_edits_on_claim(claim, context, earliest_release=first_icd10_release())
+    return [*claim_edits(claim, billing, context), *coding]
 
 
 def _key(edit: ScrubEdit | ClaimEdit) -> tuple[str, str]:
