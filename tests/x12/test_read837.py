@@ -240,3 +240,13 @@ def test_a_date_that_is_not_one_is_a_defect_of_its_claim():
         "The date of birth '19800230'",
         "The date '20261399'",
     ]
+
+
+def test_data_with_other_delimiters_than_its_isa_declares_reads_without_a_crash():
+    """A sender that declares ':' in ISA16 but writes '>' (seen in public samples): the claim
+    reads, and its place of service shows what arrived, for the scrubber to report."""
+    text = write_837p(batch(claim())).replace("11:B:1", "11>B>1")
+
+    (transaction,) = read_837p(text)
+
+    assert transaction.claims[0].claim.place_of_service == "11>B>1"
