@@ -286,3 +286,30 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ClaimEdit(models.Model):
+    """One finding of the claim's latest scrub; a warning may carry a biller's override."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="scrub_edits")
+    edit = models.CharField(max_length=80, help_text="The edit's stable id, e.g. npi.billing.luhn.")
+    severity = models.CharField(max_length=7)
+    message = models.TextField()
+    target = models.CharField(max_length=40, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.severity} {self.edit}"
+
+    @property
+    def is_open(self) -> bool:
+        """An error, or a warning nobody has overridden."""
+        return self.overridden_at is None

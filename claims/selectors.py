@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
+from django.http import Http404
 
-from claims.models import WORK_QUEUES, Claim, ClaimEvent, ClaimStatus
+from claims.models import WORK_QUEUES, Claim, ClaimEdit, ClaimEvent, ClaimStatus
 from rcm.practice.permissions import scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -126,3 +127,20 @@ def claim_ar_aging(*, user: Viewer, roles: Iterable[str], today: datetime.date) 
 
 def claim_timeline(*, claim: Claim) -> QuerySet[ClaimEvent]:
     return claim.events.select_related("user", "file").order_by("at", "id")
+
+
+def claim_edit_get(*, claim: Claim, pk: int) -> ClaimEdit:
+    """One finding of this claim's scrub (Http404 for another claim's)."""
+    try:
+        return ClaimEdit.objects.get(claim=claim, pk=pk)
+    except ClaimEdit.DoesNotExist as error:
+        raise Http404("No such edit on this claim.") from error
+
+
+def claim_edits_of(*, claim: Claim) -> QuerySet[ClaimEdit]:
+    """The claim's latest findings: errors first, then warnings; overridden ones last."""
+    return (
+        ClaimEdit.objects.filter(claim=claim)
+        .select_related("overridden_by")
+        .order_by(F("overridden_at").asc(nulls_first=True), "severity", "id")
+    )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from claims.models import Claim, ClaimDiagnosis, ClaimEvent, ClaimLine, ClaimStatus
+from claims.scrubber import claim_scrub
 from claims.state import claim_transition
 from coding.models import EncounterDiagnosis, ProcedureLine
 from patients.coverage.selectors import coverage_primary_on
@@ -268,14 +269,17 @@ def claim_create_secondary(
         )  # fmt: skip
 
 
-def claim_mark_ready(*, claim: Claim, user: User | None) -> Claim:
-    """Move a draft claim to READY. A placeholder for the scrubber: it only checks the shape."""
-    with transaction.atomic():
-        errors: list[str] = []
-        if not claim.diagnoses.exists():
-            errors.append("The claim has no diagnosis.")
-        if not claim.lines.exists():
-            errors.append("The claim has no service line.")
-        if errors:
-            raise ValidationError(errors)
-        return claim_transition(claim=claim, to=ClaimStatus.READY, user=user, source="scrubber")
+def claim_mark_ready(
+    *, claim: Claim, user: User | None, as_of: datetime.date | None = None
+) -> Claim:
+    """Scrub a draft claim into READY; ValidationError with the scrubber's errors when held.
+
+    The findings and the timeline event are kept even when the claim is held; `as_of` as in
+    `claim_scrub`.
+    """
+    if claim.status != ClaimStatus.DRAFT:  # the state machine says why in its own words
+        claim_transition(claim=claim, to=ClaimStatus.READY, user=user, source="scrubber")
+    result = claim_scrub(claim=claim, user=user, as_of=as_of)
+    if result.held:
+        raise ValidationError([edit.message for edit in result.edits if edit.severity == "error"])
+    return Claim.objects.get(pk=claim.pk)

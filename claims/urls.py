@@ -9,6 +9,11 @@ urlpatterns = [
     path("claims/queue/<slug:queue>/", views.claim_queue, name="claim-queue"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/submit/", views.claim_submit_view, name="claim-submit"),
+    path(
+        "claims/<int:pk>/edits/<int:edit_id>/override/",
+        views.claim_edit_override_view,
+        name="claim-edit-override",
+    ),
     path("claims/submit-ready/", views.claims_submit_ready_view, name="claims-submit-ready"),
     path("claims/codeset-impact/", views.codeset_impact_view, name="codeset-impact"),
 ]

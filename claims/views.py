@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.codeset_impact import codeset_impact
+from claims.models import Claim
+from claims.scrubber import claim_edit_override
 from claims.selectors import (
     QUEUE_LABELS,
+    claim_edit_get,
+    claim_edits_of,
     claim_get,
     claim_list,
     claim_queue_counts,
@@ -61,15 +66,20 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
 @role_required(*CLAIM_READERS)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
+    return _claim_page(request, claim)
+
+
+def _claim_page(request: AuthenticatedRequest, claim: Claim, status: int = 200) -> HttpResponse:
     bills = user_has_role(user=request.user, practice_id=claim.practice_id, roles=BILLING)
     context = {
         "claim": claim,
         "timeline": claim_timeline(claim=claim),
+        "claim_edits": claim_edits_of(claim=claim),
         "can_submit": bills and claim.status == ClaimStatus.READY,
         "can_bill_next_payer": bills and next_payer_refusal(claim) is None,
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
     }
-    return render(request, "claims/detail.html", context)
+    return render(request, "claims/detail.html", context, status=status)
 
 
 @require_POST
@@ -111,3 +121,19 @@ def codeset_impact_view(request: AuthenticatedRequest) -> HttpResponse:
     """Open encounters and unsent claims whose diagnosis codes the newest release dropped."""
     rows = codeset_impact(practice_ids=practice_ids_for(user=request.user, roles=CLAIM_READERS))
     return render(request, "claims/codeset_impact.html", {"rows": rows})
+
+
+@require_POST
+@role_required(*BILLING)
+def claim_edit_override_view(request: AuthenticatedRequest, pk: int, edit_id: int) -> HttpResponse:
+    """Override one open warning of the claim with the biller's reason (kept on the timeline)."""
+    claim = claim_get(user=request.user, pk=pk, roles=BILLING)
+    claim_edit = claim_edit_get(claim=claim, pk=edit_id)
+    reason = request.POST.get("reason", "")
+    try:
+        claim_edit_override(claim_edit=claim_edit, user=request.user, reason=reason)
+    except ValidationError as error:  # the claim page again, saying why, with nothing changed
+        messages.error(request, " ".join(error.messages))
+        return _claim_page(request, claim, status=400)
+    messages.success(request, f"Warning overridden on claim {claim.control_number}.")
+    return redirect("claim-detail", pk=pk)

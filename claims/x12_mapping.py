@@ -226,6 +226,24 @@ def claim_as_x12(claim: Claim) -> x12.Claim:
     )
 
 
+def billing_provider_as_x12(practice: Practice) -> x12.BillingProvider:
+    """Loop 2000A/2010AA: the practice bills its own claims."""
+    return x12.BillingProvider(
+        name=practice.name,
+        npi=practice.npi,
+        tin=practice.tin,
+        taxonomy=practice.taxonomy,
+        address=_address(practice),
+    )
+
+
+def claim_on_wire(claim_id: int) -> tuple[Claim, x12.Claim, x12.BillingProvider]:
+    """One claim row (fetched as `claims_for_837` does) with its 837P claim and billing
+    provider: what the scrubber reads."""
+    (row,) = claims_for_837([claim_id])
+    return row, claim_as_x12(row), billing_provider_as_x12(row.practice)
+
+
 def batch_as_x12(
     *,
     practice: Practice,
@@ -264,13 +282,7 @@ def batch_as_x12(
             contact_phone=practice.phone or "0000000000",
         ),
         receiver=x12.Receiver(name=receiver_name, identifier=receiver_id),
-        billing_provider=x12.BillingProvider(
-            name=practice.name,
-            npi=practice.npi,
-            tin=practice.tin,
-            taxonomy=practice.taxonomy,
-            address=_address(practice),
-        ),
+        billing_provider=billing_provider_as_x12(practice),
         claims=tuple(claim_as_x12(claim) for claim in claims),
     )
 

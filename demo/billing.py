@@ -219,7 +219,9 @@ def _plan(rng: random.Random, visit: Visit, payer: PayerSpec, target: str,
     if S.PARTIALLY_PAID in plan.path:
         plan.partial = _partial_denial(rng, visit)
     if PRIOR_AUTH_DENIAL in (plan.denial, plan.partial and plan.partial[1]):
-        visit.encounter.prior_authorization = ""  # the payer denies for its absence
+        # The scrubber holds a claim with no authorization for a code the payer lists, so the
+        # payer denies (N54) an authorization that does not cover the service billed.
+        visit.encounter.prior_authorization = f"PA{visit.encounter.prior_authorization[2:]}X"
     plan.notes = [rng.choice(NOTES.get(status, ("",))) for status in plan.path]
     _timeline(rng, plan, now)
     return plan
@@ -247,9 +249,9 @@ def plans_build(rng: random.Random, visits: list[Visit], payers: dict[int, Payer
     return plans
 
 
-def _step(claim: Claim, status: str, user: User, note: str) -> Claim:
-    if status == S.READY:
-        return claim_mark_ready(claim=claim, user=user)
+def _step(claim: Claim, status: str, user: User, note: str, at: datetime.datetime) -> Claim:
+    if status == S.READY:  # scrubbed on the day the plan says, as timely filing counts from it
+        return claim_mark_ready(claim=claim, user=user, as_of=at.date())
     by_person = status not in SOURCES
     return claim_transition(claim=claim, to=status, user=user if by_person else None,
                             source=SOURCES.get(status, "user"), note=note)  # fmt: skip
@@ -261,8 +263,8 @@ def claims_walk(plans: list[ClaimPlan], billers: dict[int, User]) -> None:
         encounter = plan.visit.encounter
         user = billers[encounter.practice_id]
         claim = claim_create_from_encounter(encounter=encounter, user=user)
-        for status, note in zip(plan.path, plan.notes, strict=True):
-            claim = _step(claim, status, user, note)
+        for status, note, at in zip(plan.path, plan.notes, plan.times[1:], strict=True):
+            claim = _step(claim, status, user, note, at)
         plan.claim = claim
 
 

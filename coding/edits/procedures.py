@@ -8,6 +8,9 @@ from coding.edits.base import ERROR, WARNING, Edit, LineInput, dx_target, line_t
 from coding.edits.rules import EM_RANGES, PROCEDURE_RANGES, in_ranges
 
 OFFICE_EM = (("99202", "99215"),)
+# Venipuncture and capillary draws have no global period (XXX in the physician fee schedule):
+# an E/M beside them needs no modifier 25.
+NO_GLOBAL_PROCEDURES = frozenset({"36415", "36416"})
 PREVENTIVE_EM = (("99381", "99397"),)
 
 
@@ -40,7 +43,11 @@ def pointer_edits(diagnoses: Sequence[str], lines: Sequence[LineInput]) -> list[
 
 def modifier_25_edits(lines: Sequence[LineInput]) -> list[Edit]:
     """An E/M with a same-day procedure (or preventive visit) needs modifier 25."""
-    procedures = [line.code for line in lines if in_ranges(line.code, PROCEDURE_RANGES)]
+    procedures = [
+        line.code
+        for line in lines
+        if in_ranges(line.code, PROCEDURE_RANGES) and line.code not in NO_GLOBAL_PROCEDURES
+    ]
     preventive = [line.code for line in lines if in_ranges(line.code, PREVENTIVE_EM)]
     edits = []
     for position, line in enumerate(lines, start=1):

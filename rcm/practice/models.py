@@ -248,3 +248,48 @@ class ClearinghouseConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice} → {self.payer or 'all payers'} via {self.transport}"
+
+
+class PayerRuleAction(models.TextChoices):
+    """What a payer rule asks of a claim whose codes (and place of service) match."""
+
+    MODIFIER = "modifier", "Require a modifier"
+    PRIOR_AUTH = "prior_auth", "Require a prior authorization"
+    ATTACHMENT = "attachment", "Require an attachment (PWK)"
+    HOLD = "hold", "Hold the claim with a message"
+
+
+class PayerRuleSeverity(models.TextChoices):
+    ERROR = "error", "Error (holds the claim)"
+    WARNING = "warning", "Warning (a biller may override it)"
+
+
+class PayerRule(models.Model):
+    """A claim rule an administrator adds for one payer, evaluated by the scrubber.
+
+    When a claim to `payer` bills a code in `codes` (codes and ranges, '97110, 97010-97799'),
+    at `place_of_service` when set, the scrubber reports `action` with `severity`.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="payer_rules")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="+")
+    codes = models.CharField(max_length=400, help_text="Procedure codes or ranges.")
+    place_of_service = models.CharField(max_length=2, blank=True)
+    action = models.CharField(max_length=12, choices=PayerRuleAction.choices)
+    modifier = models.CharField(max_length=2, blank=True)
+    message = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(
+        max_length=7, choices=PayerRuleSeverity.choices, default=PayerRuleSeverity.ERROR
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice", "payer__name", "id"]
+        indexes = [
+            # Serves the scrubber: a practice's active rules for one payer.
+            models.Index(fields=["practice", "payer", "is_active"], name="payer_rule_lookup_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer}: {self.get_action_display()} for {self.codes}"

@@ -1,4 +1,4 @@
-"""Marking a draft claim ready: the placeholder scrubber moves it through the state machine."""
+"""Marking a draft claim ready: the scrubber moves a clean draft through the state machine."""
 
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ def test_a_complete_draft_becomes_ready_with_a_timeline_event(draft_claim, bille
     draft_claim.refresh_from_db()
     assert draft_claim.status == ClaimStatus.READY
     event = draft_claim.events.get()
-    assert (event.from_status, event.to_status, event.source, event.user) == (
+    assert (event.from_status, event.to_status, event.source, event.user, event.note) == (
         ClaimStatus.DRAFT,
         ClaimStatus.READY,
         "scrubber",
         biller,
+        "Scrubbed: 0 errors, 0 warnings.",
     )
 
 
@@ -38,10 +39,11 @@ def test_a_claim_without_lines_or_diagnoses_stays_a_draft(practice_a, biller):
     with pytest.raises(ValidationError) as error:
         claim_mark_ready(claim=claim, user=biller)
 
-    assert error.value.messages == ["The claim has no diagnosis.", "The claim has no service line."]
+    assert "The claim has no diagnosis code." in error.value.messages
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DRAFT
-    assert not claim.events.exists()
+    (event,) = claim.events.all()  # the scrub is on the timeline; the claim did not move
+    assert event.to_status == ClaimStatus.DRAFT and event.note.startswith("Scrubbed: ")
 
 
 def test_a_ready_claim_cannot_be_marked_ready_again(draft_claim, biller):

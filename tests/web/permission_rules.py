@@ -115,6 +115,11 @@ RULES: dict[str, Rule] = {
     "claim-queue": get(BILLING, queue=Literal("ready")),
     "claim-detail": get(CLAIM_READERS, pk="claim"),
     "claim-submit": post(BILLING, pk="claim"),
+    "claim-edit-override": Rule(
+        methods={"POST": BILLING},
+        args={"pk": "claim", "edit_id": "claim_edit"},
+        body={"POST": {"reason": Literal("The payer confirmed by phone.")}},
+    ),
     "claims-submit-ready": post(BILLING),
     "claim-cms1500": get(CLAIM_READERS, pk="claim"),
     "claims-to-print": get(BILLING),
@@ -144,6 +149,13 @@ RULES: dict[str, Rule] = {
         ADMINISTRATION, practice_id="practice", provider_id="provider"
     ),
     "practice-setup-payers": get(ADMINISTRATION, practice_id="practice"),  # read-only list
+    "practice-setup-payer-rules": get_post(ADMINISTRATION, practice_id="practice"),
+    "practice-setup-payer-rule-edit": get_post(
+        ADMINISTRATION, practice_id="practice", rule_id="payer_rule"
+    ),
+    "practice-setup-payer-rule-deactivate": post(
+        ADMINISTRATION, practice_id="practice", rule_id="payer_rule"
+    ),
     "practice-setup-fees": get_post(ADMINISTRATION, practice_id="practice"),
     "practice-setup-fee-export": get(
         ADMINISTRATION, practice_id="practice", schedule_id="fee_schedule"

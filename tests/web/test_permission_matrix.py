@@ -21,11 +21,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from claims.models import ClaimStatus
+from claims.models import ClaimEdit, ClaimStatus
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
-from rcm.practice.models import Role
+from rcm.practice.models import PayerRule, Role
 from rcm.practice.services import fee_schedule_set
 from rcm.web.authentication import api_token_issue
 from tests.factories import (
@@ -172,6 +172,7 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
         error="not X12",
     )  # fmt: skip
     assert quarantined.status == FileStatus.QUARANTINED
+    claim = ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.READY)
     return {
         "practice": practice_a,
         "patient": patient,
@@ -186,7 +187,13 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
             status=EncounterStatus.AWAITING_CODING,
             clinical_note="Follow-up of type 2 diabetes.",
         ),
-        "claim": ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.READY),
+        "claim": claim,
+        "claim_edit": ClaimEdit.objects.create(
+            claim=claim, edit="timely_filing.near", severity="warning", message="Send it soon."
+        ),
+        "payer_rule": PayerRule.objects.create(
+            practice=practice_a, payer=claim.payer, codes="97110", action="hold", message="Call."
+        ),
         "quarantined": quarantined,
         "member": front_desk,
         "fee_schedule": fee_schedule_set(

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 
-from rcm.practice.models import Payer, Role
+from rcm.practice.models import Payer, PayerRuleAction, PayerRuleSeverity, Role
+from rcm.practice.payer_rules import code_ranges_parse, code_ranges_text
 from rcm.practice.setup.services import FEE_CSV_MAX_BYTES, TRANSPORTS
-from rcm.practice.validators import validate_npi, validate_taxonomy
+from rcm.practice.validators import is_ascii_digits, validate_npi, validate_taxonomy
 
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
 
@@ -185,3 +186,79 @@ class ConnectionForm(SetupForm):
     submitter_id = forms.CharField(label="Submitter id (ISA06)", max_length=15, required=False)
     receiver_id = forms.CharField(label="Receiver id (ISA08)", max_length=15, required=False)
     is_active = forms.BooleanField(label="Active", required=False, initial=True)
+
+
+class PayerRuleForm(SetupForm):
+    """A claim rule for one payer: when these codes (at this place), require or hold."""
+
+    payer = forms.ModelChoiceField(
+        label="Payer",
+        queryset=Payer.objects.filter(is_active=True).order_by("name"),
+        error_messages={**_required("payer"), "invalid_choice": "Choose one of the payers."},
+    )
+    codes = forms.CharField(
+        label="Procedure codes",
+        max_length=400,
+        help_text="Codes or ranges, separated by commas: 97110, 97140, 97010-97799",
+        error_messages=_required("procedure codes"),
+    )
+    place_of_service = forms.CharField(
+        label="Place of service",
+        max_length=2,
+        required=False,
+        help_text="Two digits (11 office); leave empty for every place.",
+    )
+    action = forms.ChoiceField(
+        label="Then",
+        choices=PayerRuleAction.choices,
+        error_messages={**_required("action"), "invalid_choice": "Choose one of the actions."},
+    )
+    modifier = forms.CharField(
+        label="Modifier",
+        max_length=2,
+        required=False,
+        help_text="For 'Require a modifier': GP, 59, KX …",
+    )
+    message = forms.CharField(
+        label="Message to the biller",
+        max_length=200,
+        required=False,
+        help_text="Said with the edit; required for 'Hold the claim'.",
+    )
+    severity = forms.ChoiceField(
+        label="Severity",
+        choices=PayerRuleSeverity.choices,
+        error_messages={"invalid_choice": "Choose error or warning."},
+    )
+    is_active = forms.BooleanField(label="Active", required=False, initial=True)
+
+    def clean_codes(self) -> str:
+        ranges = code_ranges_parse(str(self.cleaned_data["codes"]))
+        return code_ranges_text(ranges)
+
+    def clean_place_of_service(self) -> str:
+        place = str(self.cleaned_data["place_of_service"]).strip()
+        if place and not (len(place) == 2 and is_ascii_digits(place)):
+            raise forms.ValidationError("Enter a two-digit place of service, like 11.")
+        return place
+
+    def clean_modifier(self) -> str:
+        modifier = str(self.cleaned_data["modifier"]).strip().upper()
+        if modifier and not (len(modifier) == 2 and modifier.isascii() and modifier.isalnum()):
+            raise forms.ValidationError("A modifier is two letters or digits, like GP or 59.")
+        return modifier
+
+    def clean_message(self) -> str:
+        message = str(self.cleaned_data["message"]).strip()
+        if any(ord(char) < 32 for char in message):
+            raise forms.ValidationError("The message may not contain line breaks or tabs.")
+        return message
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action == PayerRuleAction.MODIFIER and not data.get("modifier"):
+            self.add_error("modifier", "Enter the modifier this payer requires.")
+        if action == PayerRuleAction.HOLD and not data.get("message"):
+            self.add_error("message", "Say why the claim is held, for the biller.")
+        return data

@@ -14,6 +14,7 @@ from rcm.practice.models import (
     FeeSchedule,
     Membership,
     Payer,
+    PayerRule,
     Practice,
     Provider,
     Role,
@@ -145,3 +146,14 @@ def connection_secrets_shown(connection: ClearinghouseConnection | None) -> dict
         for key in SECRET_KEYS
         if config.get(key)
     }
+
+
+def payer_rules_of(*, practice: Practice) -> QuerySet[PayerRule]:
+    return PayerRule.objects.filter(practice=practice).select_related("payer")
+
+
+def payer_rule_get(*, practice: Practice, pk: int) -> PayerRule:
+    try:
+        return PayerRule.objects.select_related("payer").get(practice=practice, pk=pk)
+    except (PayerRule.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such payer rule in this practice.") from error

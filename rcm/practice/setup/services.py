@@ -22,11 +22,14 @@ from rcm.practice.models import (
     FeeSchedule,
     Membership,
     Payer,
+    PayerRule,
+    PayerRuleAction,
     Practice,
     Provider,
     Role,
     User,
 )
+from rcm.practice.payer_rules import code_ranges_parse
 from rcm.practice.services import fee_schedule_set, membership_grant
 
 # --- members and roles ---------------------------------------------------------------------------
@@ -301,3 +304,44 @@ def connection_save(
         connection.full_clean(exclude=["practice", "payer"], validate_constraints=False)
         connection.save()
     return connection
+
+
+# --- payer rules ---------------------------------------------------------------------------------
+
+PAYER_RULE_FIELDS = (
+    "payer",
+    "codes",
+    "place_of_service",
+    "action",
+    "modifier",
+    "message",
+    "severity",
+    "is_active",
+)
+
+
+def payer_rule_save(
+    *, practice: Practice, rule: PayerRule | None = None, **fields: Any
+) -> PayerRule:
+    """Add a claim rule for a payer to `practice`, or change (or deactivate) one of its rules."""
+    rule = rule or PayerRule(practice=practice)
+    if rule.practice_id != practice.pk:
+        raise ValidationError("This rule belongs to another practice.")
+    for name in PAYER_RULE_FIELDS:
+        if name in fields:
+            setattr(rule, name, fields[name])
+    code_ranges_parse(rule.codes)  # the form cleans them; a direct caller is checked too
+    if rule.action != PayerRuleAction.MODIFIER:
+        rule.modifier = ""
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def payer_rule_deactivate(*, practice: Practice, rule: PayerRule) -> PayerRule:
+    """Stop the scrubber from applying a rule; it stays listed, and can be switched on again."""
+    if rule.practice_id != practice.pk:
+        raise ValidationError("This rule belongs to another practice.")
+    rule.is_active = False
+    rule.save(update_fields=["is_active"])
+    return rule

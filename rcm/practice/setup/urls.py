@@ -26,6 +26,17 @@ urlpatterns = [
         name="practice-setup-provider-edit",
     ),
     path(f"{BASE}/payers/", views.setup_payers, name="practice-setup-payers"),
+    path(f"{BASE}/payer-rules/", views.setup_payer_rules, name="practice-setup-payer-rules"),
+    path(
+        f"{BASE}/payer-rules/<int:rule_id>/",
+        views.setup_payer_rule_edit,
+        name="practice-setup-payer-rule-edit",
+    ),
+    path(
+        f"{BASE}/payer-rules/<int:rule_id>/deactivate/",
+        views.setup_payer_rule_deactivate,
+        name="practice-setup-payer-rule-deactivate",
+    ),
     path(f"{BASE}/fees/", views.setup_fees, name="practice-setup-fees"),
     path(
         f"{BASE}/fees/<int:schedule_id>/export.csv",

@@ -24,6 +24,7 @@ from rcm.practice.setup.forms import (
     FeeImportForm,
     MemberCreateForm,
     MemberRoleForm,
+    PayerRuleForm,
     ProviderForm,
 )
 
@@ -286,3 +287,58 @@ def setup_clearinghouse(request: AuthenticatedRequest, practice_id: int) -> Http
         secrets=selectors.connection_secrets_shown(connection),
         host_key=selectors.connection_host_key_shown(connection),
     )
+
+
+# --- payer rules ---------------------------------------------------------------------------------
+
+
+@role_required(*ADMINISTRATION)
+def setup_payer_rules(request: AuthenticatedRequest, practice_id: int) -> HttpResponse:
+    """The practice's claim rules per payer (athenaOne's 'claim rules'), and a form to add one."""
+    practice = selectors.administered_practice_get(user=request.user, pk=practice_id)
+    form = PayerRuleForm(_posted(request), initial={"is_active": True, "severity": "error"})
+    rule = _saved(
+        request, form, lambda: services.payer_rule_save(practice=practice, **form.cleaned_data)
+    )
+    if rule is not None:
+        messages.success(request, f"Rule added: {rule}.")
+        return redirect("practice-setup-payer-rules", practice_id=practice.pk)
+    return _page(
+        request,
+        "payer_rules.html",
+        practice,
+        "payer-rules",
+        form=form,
+        rules=selectors.payer_rules_of(practice=practice),
+    )
+
+
+@role_required(*ADMINISTRATION)
+def setup_payer_rule_edit(
+    request: AuthenticatedRequest, practice_id: int, rule_id: int
+) -> HttpResponse:
+    practice = selectors.administered_practice_get(user=request.user, pk=practice_id)
+    rule = selectors.payer_rule_get(practice=practice, pk=rule_id)
+    initial = {name: getattr(rule, name) for name in services.PAYER_RULE_FIELDS}
+    form = PayerRuleForm(_posted(request), initial=initial)
+    saved = _saved(
+        request,
+        form,
+        lambda: services.payer_rule_save(practice=practice, rule=rule, **form.cleaned_data),
+    )
+    if saved is not None:
+        messages.success(request, f"Rule saved: {saved}.")
+        return redirect("practice-setup-payer-rules", practice_id=practice.pk)
+    return _page(request, "payer_rule_form.html", practice, "payer-rules", form=form, rule=rule)
+
+
+@require_POST
+@role_required(*ADMINISTRATION)
+def setup_payer_rule_deactivate(
+    request: AuthenticatedRequest, practice_id: int, rule_id: int
+) -> HttpResponse:
+    practice = selectors.administered_practice_get(user=request.user, pk=practice_id)
+    rule = selectors.payer_rule_get(practice=practice, pk=rule_id)
+    services.payer_rule_deactivate(practice=practice, rule=rule)
+    messages.success(request, f"Rule switched off: {rule}.")
+    return redirect("practice-setup-payer-rules", practice_id=practice.pk)
