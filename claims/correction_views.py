@@ -40,7 +40,7 @@ def _outcome_message(request: AuthenticatedRequest, outcome: EditOutcome, done: 
         messages.warning(
             request,
             f"{done} The scrubber holds claim {outcome.claim.control_number}: "
-            + " ".join(str(edit) for edit in outcome.edits),
+            + " ".join(edit.message for edit in outcome.edits if edit.severity == "error"),
         )
     else:
         messages.success(request, f"{done} Claim {outcome.claim.control_number} is ready.")

@@ -37,7 +37,7 @@ from claims.claim_drafts import (
     claim_draft_of,
 )
 from claims.models import Claim, ClaimEvent, ClaimStatus, FrequencyCode
-from claims.scrubber import claim_scrub
+from claims.scrubber import ERROR, ScrubEdit, claim_scrub
 from claims.services import LineSnapshot, _claim_snapshot_create
 from claims.state import claim_transition
 from patients.models import Coverage
@@ -57,11 +57,12 @@ class EditOutcome:
 
     claim: Claim
     changes: list[str]
-    edits: list[Any]
+    edits: list[ScrubEdit]
 
     @property
     def held(self) -> bool:
-        return bool(self.edits)
+        """Held when the scrubber found an error; warnings alone let the claim go ready."""
+        return any(edit.severity == ERROR for edit in self.edits)
 
 
 def _locked(claim: Claim) -> Claim:

@@ -197,6 +197,8 @@ def test_the_page_edits_a_claim_and_says_it_is_ready(client, biller, practice_a)
         _posted(
             claim,
             **{
+                # An E/M beside a minor procedure needs 25, or the real scrubber holds it.
+                "line-1-mod1": "25",
                 "line-2-mod1": "gp",
                 "line-3-code": "20610",
                 "line-3-charge": "50",
