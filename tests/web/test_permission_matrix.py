@@ -22,7 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import ClaimStatus
+from claims.models import ClaimStatus, SavedWorklist
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
@@ -187,6 +187,9 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
             clinical_note="Follow-up of type 2 diabetes.",
         ),
         "claim": ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.READY),
+        "worklist": SavedWorklist.objects.create(
+            practice=practice_a, name="Big denials", criteria={"amount_min": "500"}
+        ),
         "quarantined": quarantined,
         "member": front_desk,
         "fee_schedule": fee_schedule_set(
