@@ -250,12 +250,14 @@ def claim_queue_page(
     sort: str = "oldest",
     now: datetime.datetime,
     roles: Iterable[str] = BILLING,
+    fence: list[int] | None = None,
 ) -> QueuePage:
     """The queue's claims for `user` (BILLING), filtered, sorted, with their count and charges.
 
     One query here (the fence); the totals one more when asked; the caller slices `claims`.
     """
-    fence = practice_ids_for(user=user, roles=roles)
+    if fence is None:
+        fence = practice_ids_for(user=user, roles=roles)
     condition = queue_filter(queue, user=user, now=now)
     if criteria is not None:
         condition &= criteria.condition(user=user, today=now.date())
@@ -266,14 +268,17 @@ def claim_queue_page(
     return QueuePage(queue=queue, claims=rows, filtered=claims, several_practices=len(fence) > 1)
 
 
-def claim_queue_counts(*, user: Viewer, now: datetime.datetime) -> dict[str, Totals]:
+def claim_queue_counts(
+    *, user: Viewer, now: datetime.datetime, fence: list[int] | None = None
+) -> dict[str, Totals]:
     """Every queue's count and charges, in a fixed number of queries.
 
     The status-only queues come from one GROUP BY status over claim_amount_idx (an index-only
     scan: practice, status, total_charge); the others each from one aggregate over their own
     partial index or their statuses' slice of claim_queue_idx.
     """
-    fence = practice_ids_for(user=user, roles=BILLING)
+    if fence is None:
+        fence = practice_ids_for(user=user, roles=BILLING)
     claims = Claim.objects.filter(practice_id__in=fence)
     by_status: dict[str, Any] = {
         row["status"]: row

@@ -59,22 +59,21 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """The biller's home: every queue's count and charges, my follow-ups today, the payers'
     alarms (no answer past turnaround) and claims nearing the timely-filing limit."""
     user, now = request.user, timezone.now()
+    fence = practice_ids_for(user=user, roles=BILLING)
 
     def first(queue: str, sort: str = "oldest") -> list[object]:
-        return list(
-            claim_queue_page(user=user, queue=QUEUES[queue], sort=sort, now=now).claims[:HOME_ROWS]
-        )
+        page = claim_queue_page(user=user, queue=QUEUES[queue], sort=sort, now=now, fence=fence)
+        return list(page.claims[:HOME_ROWS])
 
     context = {
-        "queues": claim_queue_counts(user=user, now=now),
+        "queues": claim_queue_counts(user=user, now=now, fence=fence),
         "follow_ups": first("follow-ups", "follow-up"),
         "overdue": first("waiting"),
         "timely": first("timely", "age"),
         "rejected": first("rejected"),
         "denied": first("denied"),
         "quarantine_count": quarantined_files(
-            practice_ids=practice_ids_for(user=user, roles=BILLING),
-            include_unassigned=user.is_staff,
+            practice_ids=fence, include_unassigned=user.is_staff
         ).count(),
     }
     return render(request, "claims/home.html", context)
