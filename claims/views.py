@@ -83,15 +83,17 @@ def queue_context(
     request: AuthenticatedRequest, *, queue_key: str, criteria: ClaimCriteria | None, sort: str
 ) -> dict[str, object]:
     """What the queue page and its htmx table show: totals, one page of rows, the billers."""
+    fence = practice_ids_for(user=request.user, roles=BILLING)
     page = claim_queue_page(
         user=request.user, queue=QUEUES[queue_key], criteria=criteria, sort=sort,
-        now=timezone.now(),
+        now=timezone.now(), fence=fence,
     )  # fmt: skip
     paginator = Paginator(page.claims, PAGE_SIZE)
     paginator.count = page.totals.count  # the totals query counted already
     params = request.GET.copy()
     params.pop("page", None)
     return {
+        "fence": fence,
         "queue": queue_key,
         "queue_obj": page.queue,
         "totals": page.totals,
@@ -134,7 +136,7 @@ def claim_queue(request: AuthenticatedRequest, queue: str) -> HttpResponse:
         worklist=worklist_list(user=request.user).filter(pk=worklist_id).first()
         if worklist_id and worklist_id <= MAX_ID
         else None,
-        billers=assignable_billers(practice_ids=practice_ids_for(user=request.user, roles=BILLING)),
+        billers=assignable_billers(practice_ids=context["fence"]),  # type: ignore[arg-type]
     )
     return render(request, "claims/queue.html", context)
 
