@@ -1,4 +1,4 @@
-"""The biller's work on a claim: assign, follow up, hold and release, notes, each on the timeline."""
+"""The biller's work on a claim: assign, follow up, hold, release, notes, all on the timeline."""
 
 from __future__ import annotations
 
@@ -32,11 +32,9 @@ from tests.factories import ClaimFactory, MembershipFactory, UserFactory
 
 
 def _snapshot(*claims: Claim) -> list[tuple[object, ...]]:
-    return list(
-        Claim.objects.filter(pk__in=[c.pk for c in claims])
-        .order_by("id")
-        .values_list("assignee_id", "follow_up_on", "on_hold", "hold_reason", "worked_at")
-    ) + [(ClaimEvent.objects.count(),)]
+    rows = Claim.objects.filter(pk__in=[c.pk for c in claims]).order_by("id")
+    fields = ("assignee_id", "follow_up_on", "on_hold", "hold_reason", "worked_at")
+    return [*rows.values_list(*fields), (ClaimEvent.objects.count(),)]
 
 
 def test_each_action_is_on_the_timeline_with_who_did_it(biller, practice_a):
