@@ -215,7 +215,7 @@ def test_a_refused_action_is_a_400_that_changes_nothing(client, biller, practice
 
     for name, data in (
         ("claim-note", {"text": ""}), ("claim-hold", {"reason": "r" * 300}),
-        ("claim-follow-up", {"date": "2026-13-01"}), ("claim-assign", {"assignee": "١"}),
+        ("claim-follow-up", {"date": "2026-13-01"}), ("claim-assign", {"assignee": "\u0661"}),
         ("claim-release", {}), ("claim-status-check", {}),
     ):  # fmt: skip
         response = client.post(reverse(name, args=[claim.pk]), data)
