@@ -83,9 +83,7 @@ def test_claim_queue_page_has_constant_queries(
     client.force_login(biller)
     with django_assert_max_num_queries(12):
         small = client.get(reverse("claim-queue", args=["ready"]))
-    ClaimFactory.create_batch(
-        20, encounter__patient__practice=practice_a, status=ClaimStatus.READY
-    )
+    ClaimFactory.create_batch(20, encounter__patient__practice=practice_a, status=ClaimStatus.READY)
     with django_assert_max_num_queries(12):
         large = client.get(reverse("claim-queue", args=["ready"]))
     assert small.context["page_obj"].paginator.count == 5
