@@ -129,7 +129,9 @@ FILTERS = [
     OpenApiParameter("age", str, enum=["0-30", "31-60", "61-90", "91-120", "120+"]),
     OpenApiParameter("amount_min", str), OpenApiParameter("amount_max", str),
     OpenApiParameter("assignee", str, description="me, none, or a user id"),
-    OpenApiParameter("follow_up_due", bool), OpenApiParameter("reason", str),
+    OpenApiParameter("follow_up_due", bool),
+    OpenApiParameter("near_filing_limit", bool, description="Within 15 days of filing limit"),
+    OpenApiParameter("reason", str),
     OpenApiParameter("sort", str, enum=list(SORTS)),
 ]  # fmt: skip
 

@@ -33,13 +33,7 @@ class ClaimStatus(models.TextChoices):
 
 S = ClaimStatus
 
-# Where a biller's attention is needed.
-WORK_QUEUES: dict[str, tuple[str, ...]] = {
-    "ready": (S.DRAFT, S.READY),
-    "rejected": (S.REJECTED,),
-    "waiting": (S.QUEUED, S.SUBMITTED, S.ACCEPTED, S.PENDING, S.APPEALED),
-    "denied": (S.DENIED, S.PARTIALLY_PAID, S.REVERSED),
-}
+# The biller's queues (which claims need attention, and why) are claims/queues.py's QUEUES.
 OPEN_STATUSES = frozenset(ClaimStatus.values) - {S.PAID, S.VOID, S.CLOSED}
 
 
@@ -54,9 +48,6 @@ class FrequencyCode(models.TextChoices):
 class ClaimQuerySet(models.QuerySet["Claim"]):
     def ready_to_submit(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.READY)
-
-    def in_queue(self, queue: str) -> ClaimQuerySet:
-        return self.filter(status__in=WORK_QUEUES[queue])
 
     def open(self) -> ClaimQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

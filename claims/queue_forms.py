@@ -93,6 +93,7 @@ class ClaimFilterForm(forms.Form):
     amount_max = AmountField(required=False, label="to")
     assignee = forms.CharField(required=False, max_length=10)
     follow_up_due = forms.BooleanField(required=False, label="Follow-up due")
+    near_filing_limit = forms.BooleanField(required=False, label="Near the filing limit")
     reason = forms.CharField(required=False, max_length=80, label="Denial reason or edit text")
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
 
@@ -110,8 +111,9 @@ class ClaimFilterForm(forms.Form):
             service_from=data.get("service_from"), service_to=data.get("service_to"),
             age=data.get("age") or "", amount_min=data.get("amount_min"),
             amount_max=data.get("amount_max"), assignee=data.get("assignee") or "",
-            follow_up_due=bool(data.get("follow_up_due")), reason=data.get("reason") or "",
-            search=data.get("q") or "",
+            follow_up_due=bool(data.get("follow_up_due")),
+            near_filing_limit=bool(data.get("near_filing_limit")),
+            reason=data.get("reason") or "", search=data.get("q") or "",
         )  # fmt: skip
 
     def stored(self) -> dict[str, Any]:

@@ -164,6 +164,7 @@ class ClaimCriteria:
     amount_max: Decimal | None = None
     assignee: str = ""  # "", "me", "none", or a user id
     follow_up_due: bool = False
+    near_filing_limit: bool = False  # within TIMELY_FILING_WARNING_DAYS of the payer's limit
     reason: str = ""
     search: str = ""
 
@@ -193,6 +194,8 @@ class ClaimCriteria:
         q &= self._assignee_q(user)
         if self.follow_up_due:
             q &= Q(follow_up_on__lte=today)
+        if self.near_filing_limit:
+            q &= timely_q(today)
         if self.reason:
             q &= Q(pk__in=ClaimEvent.objects.filter(note__icontains=self.reason).values("claim_id"))
         if self.search:

@@ -43,7 +43,10 @@ def _payments(claim: Claim) -> list[ClaimPayment]:
         ClaimPayment.objects.filter(claim=claim)
         .select_related("remittance")
         .prefetch_related(
-            Prefetch("adjustments", queryset=Adjustment.objects.order_by("id")),
+            Prefetch(
+                "adjustments",
+                queryset=Adjustment.objects.select_related("line_payment").order_by("id"),
+            ),
             Prefetch(
                 "lines",
                 queryset=LinePayment.objects.prefetch_related("adjustments").order_by("id"),

@@ -93,6 +93,8 @@ def test_claims_near_the_timely_filing_limit_are_flagged_15_days_ahead(biller, p
     on(80, S.ACCEPTED)  # the payer has it: not at risk
 
     assert keys(biller, "timely") == [near.control_number]
+    # The same flag as a filter of any queue (and of a saved worklist).
+    assert keys(biller, "holds", ClaimCriteria(near_filing_limit=True)) == [near.control_number]
 
 
 def test_filters_search_and_sorts(biller, practice_a):
