@@ -33,13 +33,7 @@ class ClaimStatus(models.TextChoices):
 
 S = ClaimStatus
 
-# Where a biller's attention is needed.
-WORK_QUEUES: dict[str, tuple[str, ...]] = {
-    "ready": (S.DRAFT, S.READY),
-    "rejected": (S.REJECTED,),
-    "waiting": (S.QUEUED, S.SUBMITTED, S.ACCEPTED, S.PENDING, S.APPEALED),
-    "denied": (S.DENIED, S.PARTIALLY_PAID, S.REVERSED),
-}
+# The biller's queues (which claims need attention, and why) are claims/queues.py's QUEUES.
 OPEN_STATUSES = frozenset(ClaimStatus.values) - {S.PAID, S.VOID, S.CLOSED}
 
 
@@ -54,9 +48,6 @@ class FrequencyCode(models.TextChoices):
 class ClaimQuerySet(models.QuerySet["Claim"]):
     def ready_to_submit(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.READY)
-
-    def in_queue(self, queue: str) -> ClaimQuerySet:
-        return self.filter(status__in=WORK_QUEUES[queue])
 
     def open(self) -> ClaimQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -117,6 +108,18 @@ class Claim(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=80, blank=True, help_text="NTE: a note to the payer.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The biller's work on the claim (claims/work.py writes these, never the state machine).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    follow_up_on = models.DateField(null=True, blank=True)
+    on_hold = models.BooleanField(
+        default=False, help_text="A biller's hold: never batched until released."
+    )
+    hold_reason = models.CharField(max_length=200, blank=True)
+    worked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a biller last noted, assigned, held or followed up."
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -128,11 +131,40 @@ class Claim(models.Model):
                 fields=["practice", "status", "status_changed_at"], name="claim_queue_idx"
             ),
             models.Index(fields=["payer_claim_number"], name="claim_payer_number_idx"),
+            # Serves "My follow-ups today" and the assignee/follow-up filters of every queue.
+            models.Index(
+                fields=["practice", "assignee", "follow_up_on"],
+                condition=models.Q(follow_up_on__isnull=False),
+                name="claim_follow_up_idx",
+            ),
+            # Serves the On hold queue (claims.selectors QUEUES["on-hold"]), oldest first.
+            models.Index(
+                fields=["practice", "status_changed_at"],
+                condition=models.Q(on_hold=True),
+                name="claim_on_hold_idx",
+            ),
+            # Serves Next claim: the oldest unassigned claim of a queue's statuses.
+            models.Index(
+                fields=["practice", "status", "status_changed_at"],
+                condition=models.Q(assignee__isnull=True, on_hold=False),
+                name="claim_unassigned_idx",
+            ),
+            # Serves the queues sorted by amount (sort=amount).
+            models.Index(fields=["practice", "status", "total_charge"], name="claim_amount_idx"),
+            # Serves the queues sorted by age (sort=age: oldest date of service first) and the
+            # timely-filing alarm (date of service + the payer's window).
+            models.Index(
+                fields=["practice", "status", "service_date_from"], name="claim_service_date_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(total_charge__gte=0), name="claim_total_charge_gte_0"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(on_hold=False) | ~models.Q(hold_reason=""),
+                name="claim_hold_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -260,13 +292,27 @@ class ClaimStatusCheck(models.Model):
         return f"{self.claim_id} {self.category}:{self.status_code}"
 
 
+class EventKind(models.TextChoices):
+    """What a timeline row records; rows written before kinds existed are status changes."""
+
+    STATUS = "status", "Status change"
+    NOTE = "note", "Note"
+    ASSIGNMENT = "assignment", "Assignment"
+    FOLLOW_UP = "follow_up", "Follow-up date"
+    HOLD = "hold", "Put on hold"
+    RELEASE = "release", "Released from hold"
+    STATUS_CHECK = "status_check", "Status check requested"
+
+
 class ClaimEvent(models.Model):
-    """The timeline: the creation event, then one row per status change by `claim_transition`."""
+    """The timeline: the creation event, one row per status change by `claim_transition`, and
+    the biller's work (notes, assignment, follow-ups, holds: `kind`, with an empty to_status)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.STATUS)
     from_status = models.CharField(max_length=20, choices=ClaimStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ClaimStatus.choices, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -313,3 +359,27 @@ class ClaimEdit(models.Model):
     def is_open(self) -> bool:
         """An error, or a warning nobody has overridden."""
         return self.overridden_at is None
+
+
+class SavedWorklist(models.Model):
+    """A biller's named claim filter, shared with everyone who bills for the practice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="worklists")
+    name = models.CharField(max_length=80)
+    criteria = models.JSONField(
+        default=dict, help_text="The queue filters (claims.selectors.ClaimCriteria), as strings."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["practice", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="worklist_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

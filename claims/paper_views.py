@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.models import WORK_QUEUES
 from claims.paper import (
     MAX_CLAIMS_PER_PRINT,
     claims_cms1500_pdf,
@@ -20,10 +19,12 @@ from claims.paper import (
     claims_print,
     claims_to_print,
 )
-from claims.selectors import QUEUE_LABELS, claim_get, claim_list
+from claims.queues import QUEUES, queue_filter
+from claims.selectors import claim_get, claim_list
 from rcm.practice.permissions import BILLING, CLAIM_READERS, AuthenticatedRequest, role_required
 
 TO_PRINT = "to-print"
+QUEUE_LABELS = {key: queue.label for key, queue in QUEUES.items()}
 _ID = re.compile(r"[0-9]{1,10}")  # ASCII digits only: "²" or "٣" is no claim id
 _MAX_ID = 2**31 - 1
 
@@ -102,7 +103,7 @@ def _claims_chosen(request: AuthenticatedRequest, form: PrintForm) -> list[int]:
         chosen = (
             claims_to_print(fenced)
             if queue == TO_PRINT
-            else fenced.filter(status__in=WORK_QUEUES[queue])
+            else fenced.filter(queue_filter(QUEUES[queue], user=request.user, now=timezone.now()))
         )
         ids = list(chosen.order_by("status_changed_at", "id").values_list("id", flat=True))
         if len(ids) > MAX_CLAIMS_PER_PRINT:

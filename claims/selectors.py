@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
-from claims.models import WORK_QUEUES, Claim, ClaimEdit, ClaimEvent, ClaimStatus
+from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimStatus
 from rcm.practice.permissions import scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -23,14 +24,20 @@ def claim_list(*, user: Viewer, roles: Iterable[str], queue: str | None = None) 
         practice_id__in=practice_ids_for(user=user, roles=roles)
     ).select_related("patient", "payer", "practice")
     if queue is not None:
-        claims = claims.in_queue(queue).order_by("status_changed_at", "id")
+        from claims.queues import QUEUES, queue_filter
+
+        claims = claims.filter(queue_filter(QUEUES[queue], user=user, now=timezone.now()))
+        claims = claims.order_by("status_changed_at", "id")
     return claims
 
 
 def claim_get(*, user: Viewer, pk: int, roles: Iterable[str]) -> Claim:
     """One claim of the user's practices (Http404 otherwise; PermissionDenied when the user's
     role in the claim's practice is not one of `roles`)."""
-    claims = Claim.objects.select_related("patient", "payer", "practice")
+    claims = Claim.objects.select_related(
+        "patient", "payer", "practice", "coverage", "rendering_provider", "assignee",
+        "primary_claim",
+    )  # fmt: skip
     return scoped_get(claims, user=user, pk=pk, roles=roles)
 
 
@@ -41,6 +48,16 @@ def claims_by_control_number(numbers: Iterable[str]) -> dict[str, Claim]:
         claim.control_number: claim
         for claim in Claim.objects.filter(control_number__in=set(numbers))
     }
+
+
+def scrubber_holds_q() -> Q:
+    """Which DRAFT claims are "Scrubber holds" (claims.queues): every draft.
+
+    A draft is either held by an error the scrubber found (its edits are on the claim page) or
+    was never scrubbed (being edited, or its scrub is pending): both need a biller before they
+    can go. The queue's count on the home page comes from this same condition.
+    """
+    return Q()
 
 
 @dataclass(frozen=True)
@@ -66,27 +83,6 @@ def claim_counts_by_status(*, user: Viewer, roles: Iterable[str]) -> dict[str, T
             charges=found.get(status.value, zero)["charges"] or Decimal("0.00"),
         )
         for status in ClaimStatus
-    }
-
-
-QUEUE_LABELS = {
-    "ready": "Ready to submit",
-    "rejected": "Rejected",
-    "waiting": "Waiting on the payer",
-    "denied": "Denied or underpaid",
-}
-
-
-def claim_queue_counts(*, user: Viewer, roles: Iterable[str]) -> dict[str, Totals]:
-    """The biller's four queues with their claim counts and charges."""
-    by_status = claim_counts_by_status(user=user, roles=roles)
-    return {
-        queue: Totals(
-            label=QUEUE_LABELS[queue],
-            count=sum(by_status[s].count for s in statuses),
-            charges=sum((by_status[s].charges for s in statuses), Decimal("0.00")),
-        )
-        for queue, statuses in WORK_QUEUES.items()
     }
 
 
@@ -144,3 +140,105 @@ def claim_edits_of(*, claim: Claim) -> QuerySet[ClaimEdit]:
         .select_related("overridden_by")
         .order_by(F("overridden_at").asc(nulls_first=True), "severity", "id")
     )
+
+
+@dataclass(frozen=True)
+class DiagnosisRow:
+    position: int
+    letter: str  # the pointer as the CMS-1500 prints it (A-L)
+    code: str  # with its dot
+    description: str
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line: Any  # ClaimLine
+    description: str
+    pointer_codes: list[str]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    title: str
+    who: str
+    note: str
+    file_label: str = ""
+    kind: str = "status"
+
+
+def _descriptions(system: str, codes: Iterable[str], on: datetime.date) -> dict[str, Any]:
+    """{compact code: Code} of the release in force on `on`: two queries for any number."""
+    from coding.codesets.selectors import release_in_force
+    from coding.models import Code
+
+    release = release_in_force(system=system, on=on)
+    if release is None:
+        return {}
+    wanted = {code.replace(".", "").upper() for code in codes}
+    return {code.compact: code for code in Code.objects.filter(release=release, compact__in=wanted)}
+
+
+def _dotted(code: str) -> str:
+    compact = code.replace(".", "").upper()
+    return f"{compact[:3]}.{compact[3:]}" if len(compact) > 3 else compact
+
+
+def claim_diagnoses_and_lines(*, claim: Claim) -> tuple[list[DiagnosisRow], list[LineRow]]:
+    """The claim as sent: diagnoses with dots and descriptions, lines with pointers as codes."""
+    diagnoses = list(claim.diagnoses.all())
+    lines = list(claim.lines.all())
+    on = claim.service_date_from
+    icd = _descriptions("ICD10CM", (dx.code for dx in diagnoses), on)
+    cpt = _descriptions("CPT", (line.procedure_code for line in lines), on)
+    rows = []
+    for dx in diagnoses:
+        found = icd.get(dx.code.replace(".", "").upper())
+        rows.append(
+            DiagnosisRow(
+                position=dx.position,
+                letter="ABCDEFGHIJKL"[dx.position - 1] if 1 <= dx.position <= 12 else "?",
+                code=found.code if found else _dotted(dx.code),
+                description=found.description if found else "(not in the code set in force)",
+            )
+        )
+    by_position = {row.position: row.code for row in rows}
+    line_rows = []
+    for line in lines:
+        found = cpt.get(line.procedure_code.upper())
+        line_rows.append(
+            LineRow(
+                line=line,
+                description=(found.short_description or found.description) if found else "",
+                pointer_codes=[by_position.get(p, f"#{p}") for p in line.diagnosis_pointers],
+            )
+        )
+    return rows, line_rows
+
+
+def claim_timeline_entries(*, claim: Claim) -> list[TimelineEntry]:
+    """Every event of the claim, oldest first: status moves (with the file that caused them),
+    the biller's work, and the answers of status checks (276/277). Two queries."""
+    entries = []
+    for event in claim_timeline(claim=claim):
+        if event.kind == "status":
+            title = event.get_to_status_display()
+            if event.from_status:
+                title += f" (from {event.get_from_status_display().lower()})"
+        else:
+            title = event.get_kind_display()
+        who = event.user.get_full_name() or event.user.username if event.user else event.source
+        file_label = f"{event.file.get_kind_display()} {event.file.name}" if event.file else ""
+        entries.append(TimelineEntry(event.at, title, who, event.note, file_label, kind=event.kind))
+    for check in claim.status_checks.all():
+        if check.error:
+            words = f"No answer: {check.error}"
+        else:
+            words = f"{check.category}:{check.status_code} {check.description}".strip()
+            if check.paid_amount is not None:
+                words += f" (paid {check.paid_amount})"
+        entries.append(
+            TimelineEntry(check.requested_at, "Status check answered (277)", "payer", words,
+                          kind="status_check_answer")
+        )  # fmt: skip
+    return sorted(entries, key=lambda entry: entry.at)

@@ -34,6 +34,8 @@ T = TypeVar("T")
 def claim_submit(*, claim: Claim, user: User | None) -> Claim:
     """Put a READY claim in the queue for the next batch; a worker builds and sends it."""
     with transaction.atomic():
+        if Claim.objects.filter(pk=claim.pk, on_hold=True).exists():
+            raise ClaimOnHold(claim.control_number)
         claim = claim_transition(claim=claim, to=ClaimStatus.QUEUED, user=user)
         # robust: with Redis down the claim stays QUEUED (committed) and beat's sweep sends it;
         # the biller is not shown an error for a submission that did happen.
@@ -59,7 +61,7 @@ def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
     with transaction.atomic():
         ready = dict(
             Claim.objects.filter(
-                practice_id__in=practice_ids, status=ClaimStatus.READY
+                practice_id__in=practice_ids, status=ClaimStatus.READY, on_hold=False
             ).values_list("id", "practice_id")
         )
         # A claim someone else moved meanwhile is simply not queued.
@@ -70,6 +72,11 @@ def claims_submit_ready(*, practice_ids: list[int], user: User | None) -> int:
         for practice_id in sorted(practices):
             transaction.on_commit(_submission_enqueuer(practice_id), robust=True)
     return len(ready) - len(refused)
+
+
+class ClaimOnHold(Exception):
+    def __init__(self, control_number: str) -> None:
+        super().__init__(f"Claim {control_number} is on hold; release it before submitting.")
 
 
 Route = tuple[int, int | None]  # (practice id, clearinghouse connection id or None: sandbox)
@@ -96,7 +103,8 @@ def batches_build(*, practice_id: int) -> list[int]:
     with transaction.atomic():
         # A paper payer's claims wait on the "To print" list instead (claims/paper.py).
         queued = list(
-            Claim.objects.filter(practice_id=practice_id, status=ClaimStatus.QUEUED)
+            # A biller's hold keeps a queued claim out of every batch until it is released.
+            Claim.objects.filter(practice_id=practice_id, status=ClaimStatus.QUEUED, on_hold=False)
             .electronic()
             .select_for_update(skip_locked=True)
             .order_by("id")

@@ -66,3 +66,16 @@ def poll_claim_status_task() -> int:
         for claim_id in due:
             claim_status_check(claim_id=claim_id)
     return len(due)
+
+
+@shared_task(name="claims.tasks.claim_status_check_task", acks_late=True)
+def claim_status_check_task(claim_id: int) -> int | None:
+    """A biller's "Status check now": one 276 for one claim; its answer is on the claim page.
+
+    Run twice, it asks twice: a status check changes nothing but the answer's record.
+    """
+    from claims.status_checks import claim_status_check
+
+    with audit_context(via="task:claim_status_now"):
+        check = claim_status_check(claim_id=claim_id)
+    return check.pk if check is not None else None

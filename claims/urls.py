@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from claims import api, correction_views, paper_views, views
+from claims import api, correction_views, paper_views, views, work_views, worklist_views
 
 urlpatterns = [
     path("billing/", views.home, name="home-biller"),
     path("claims/queue/<slug:queue>/", views.claim_queue, name="claim-queue"),
+    path("claims/queue/<slug:queue>/bulk/", views.claim_queue_bulk, name="claim-queue-bulk"),
+    path("claims/queue/<slug:queue>/next/", views.claim_next_view, name="claim-next"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/submit/", views.claim_submit_view, name="claim-submit"),
     path(
@@ -14,8 +16,28 @@ urlpatterns = [
         views.claim_edit_override_view,
         name="claim-edit-override",
     ),
+    path("claims/<int:pk>/note/", work_views.claim_note_view, name="claim-note"),
+    path("claims/<int:pk>/assign/", work_views.claim_assign_view, name="claim-assign"),
+    path("claims/<int:pk>/follow-up/", work_views.claim_follow_up_view, name="claim-follow-up"),
+    path("claims/<int:pk>/hold/", work_views.claim_hold_view, name="claim-hold"),
+    path("claims/<int:pk>/release/", work_views.claim_release_view, name="claim-release"),
+    path(
+        "claims/<int:pk>/status-check/",
+        work_views.claim_status_check_view,
+        name="claim-status-check",
+    ),
     path("claims/submit-ready/", views.claims_submit_ready_view, name="claims-submit-ready"),
     path("claims/codeset-impact/", views.codeset_impact_view, name="codeset-impact"),
+    path("claims/worklists/", worklist_views.worklists, name="claim-worklists"),
+    path("claims/worklists/<int:pk>/", worklist_views.worklist_open, name="claim-worklist"),
+    path(
+        "claims/worklists/<int:pk>/edit/", worklist_views.worklist_edit, name="claim-worklist-edit"
+    ),
+    path(
+        "claims/worklists/<int:pk>/delete/",
+        worklist_views.worklist_delete_view,
+        name="claim-worklist-delete",
+    ),
 ]
 
 # Paper claims (CMS-1500): a claim's form, the "To print" list, printing a queue at once.
@@ -28,6 +50,17 @@ urlpatterns += [
 api_urlpatterns = [
     path("claims/", api.ClaimListApi.as_view(), name="api-claim-list"),
     path("claims/<int:pk>/", api.ClaimDetailApi.as_view(), name="api-claim-detail"),
+    path("claims/<int:pk>/assign/", api.ClaimAssignApi.as_view(), name="api-claim-assign"),
+    path("claims/<int:pk>/follow-up/", api.ClaimFollowUpApi.as_view(), name="api-claim-follow-up"),
+    path("claims/<int:pk>/hold/", api.ClaimHoldApi.as_view(), name="api-claim-hold"),
+    path("claims/<int:pk>/release/", api.ClaimReleaseApi.as_view(), name="api-claim-release"),
+    path("claims/<int:pk>/notes/", api.ClaimNoteApi.as_view(), name="api-claim-note"),
+    path("claims/<int:pk>/submit/", api.ClaimSubmitApi.as_view(), name="api-claim-submit"),
+    path(
+        "claims/<int:pk>/status-check/",
+        api.ClaimStatusCheckApi.as_view(),
+        name="api-claim-status-check",
+    ),
 ]
 
 # Editing and correcting a claim (claims/correction_views.py).

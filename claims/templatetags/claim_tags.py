@@ -21,3 +21,11 @@ def patient_claims(context: template.Context, patient: Patient) -> dict[str, Any
         "claims": claim_list(user=user, roles=CLAIM_READERS).filter(patient=patient),
         "empty": "No claims.",
     }
+
+
+@register.filter
+def person(user: Any, empty: str = "—") -> str:
+    """A user's full name, else their username; `empty` for no one (an unassigned claim)."""
+    if user is None:
+        return empty
+    return str(user.get_full_name() or user.username)

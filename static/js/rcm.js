@@ -6,3 +6,14 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+
+// A checkbox with data-check-all="NAME" ticks or clears every checkbox named NAME on the page
+// (the queues' "select all on this page").
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.dataset.checkAll) {
+    document.querySelectorAll(`input[type=checkbox][name="${box.dataset.checkAll}"]`).forEach((each) => {
+      each.checked = box.checked;
+    });
+  }
+});

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from claims.models import ClaimEdit, ClaimStatus
+from claims.models import ClaimEdit, ClaimStatus, SavedWorklist
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
@@ -193,6 +193,9 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
         ),
         "payer_rule": PayerRule.objects.create(
             practice=practice_a, payer=claim.payer, codes="97110", action="hold", message="Call."
+        ),
+        "worklist": SavedWorklist.objects.create(
+            practice=practice_a, name="Big denials", criteria={"amount_min": "500"}
         ),
         "quarantined": quarantined,
         "member": front_desk,

@@ -17,7 +17,7 @@ def agency_biller(biller, practice_b):
 
 
 def queue_practices(client):
-    page = client.get(reverse("claim-queue", args=["ready"])).context["page_obj"]
+    page = client.get(reverse("claim-queue", args=["holds"])).context["page_obj"]  # drafts
     return {claim.practice_id for claim in page.object_list}
 
 

@@ -45,7 +45,7 @@ def test_search_and_queues_show_only_own_practice(client, biller, a_claim, b_cla
     by_mrn = client.get(reverse("patient-list"), {"q": b_patient.mrn})
     assert b_patient.last_name not in by_mrn.content.decode()
 
-    queue = client.get(reverse("claim-queue", args=["ready"]))
+    queue = client.get(reverse("claim-queue", args=["holds"]))
     body = queue.content.decode()
     assert a_claim.control_number in body
     assert b_claim.control_number not in body
