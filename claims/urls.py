@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import api, views
+from claims import api, billing_views, views
 
 urlpatterns = [
     path("billing/", views.home, name="home-biller"),
@@ -11,6 +11,20 @@ urlpatterns = [
     path("claims/<int:pk>/submit/", views.claim_submit_view, name="claim-submit"),
     path("claims/submit-ready/", views.claims_submit_ready_view, name="claims-submit-ready"),
     path("claims/codeset-impact/", views.codeset_impact_view, name="codeset-impact"),
+]
+
+urlpatterns += [
+    path("claims/unbilled/", billing_views.unbilled, name="claims-unbilled"),
+    path(
+        "claims/unbilled/<int:encounter_id>/bill/",
+        billing_views.unbilled_bill_again,
+        name="claims-unbilled-bill",
+    ),
+    path(
+        "claims/unbilled/bill-all/",
+        billing_views.unbilled_bill_all,
+        name="claims-unbilled-bill-all",
+    ),
 ]
 
 api_urlpatterns = [
