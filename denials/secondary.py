@@ -85,14 +85,14 @@ class SecondaryBilling:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def _next_payer_skip(payment: ClaimPayment) -> str:
+def _next_payer_skip(payment: ClaimPayment, claim: Claim) -> str:
     if payment.status_code == REVERSAL_STATUS:
         return "a reversal"
     if crossed_over(payment):
         return "crossed over by the payer"
     if balance_after(payment) <= 0:
         return "no balance left"
-    return next_payer_refusal(payment.claim) or ""
+    return next_payer_refusal(claim) or ""
 
 
 def secondaries_bill(*, remittance_id: int, user: User | None = None) -> SecondaryBilling:
@@ -108,7 +108,7 @@ def secondaries_bill(*, remittance_id: int, user: User | None = None) -> Seconda
     for payment in payments:
         claim = payment.claim
         assert claim is not None  # filtered above
-        skip = _next_payer_skip(payment)
+        skip = _next_payer_skip(payment, claim)
         if not skip:
             try:
                 secondary = claim_bill_next_payer(primary=claim, user=user)

@@ -25,7 +25,6 @@ from claims.tasks import bill_coded_visits_task, bill_encounter_task
 from coding.models import ProcedureLine
 from patients.models import Encounter, EncounterStatus
 from rcm.practice.models import Practice, Provider
-from tests.coding.conftest import _icd10cm_session, icd10cm  # noqa: F401 (fixtures)
 from tests.factories import (
     ClaimFactory,
     CoverageFactory,
@@ -39,7 +38,7 @@ DOS = datetime.date(2026, 10, 1)
 
 
 def coded_visit(practice, *, charges=("150.00", "40.00"), **fields) -> Encounter:
-    encounter = EncounterFactory(
+    encounter: Encounter = EncounterFactory(
         patient__practice=practice, date_of_service=DOS, status=EncounterStatus.CODED, **fields
     )
     EncounterDiagnosisFactory(encounter=encounter, position=1, code="E11.9")
@@ -53,11 +52,11 @@ def coded_visit(practice, *, charges=("150.00", "40.00"), **fields) -> Encounter
     return encounter
 
 
-def insured(encounter: Encounter, name: str = "Northwind", priority: int = 1):
+def insured(encounter: Encounter, name: str = "Northwind", priority: int = 1, **payer):
     return CoverageFactory(
         patient=encounter.patient,
         priority=priority,
-        payer=PayerFactory(name=name),
+        payer=PayerFactory(name=name, **payer),
         effective_date=datetime.date(2026, 1, 1),
     )
 
@@ -292,7 +291,10 @@ def test_racing_workers_bill_a_visit_once(practice_a):
 def test_the_database_refuses_a_second_original_claim_for_one_visit_and_coverage(practice_a):
     claim = ClaimFactory(encounter__patient__practice=practice_a)
 
-    with pytest.raises(IntegrityError, match="claim_one_original_per_coverage"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="claim_one_original_per_coverage"),
+        transaction.atomic(),
+    ):
         ClaimFactory(encounter=claim.encounter, coverage=claim.coverage)
 
     assert Claim.objects.count() == 1
@@ -335,7 +337,7 @@ def test_coding_names_the_task_claims_registers():
     from coding.encounter.services import BILL_ENCOUNTER_TASK
     from rcm.celery import app
 
-    assert BILL_ENCOUNTER_TASK == bill_encounter_task.name
+    assert bill_encounter_task.name == BILL_ENCOUNTER_TASK
     assert BILL_ENCOUNTER_TASK in app.tasks
 
 
