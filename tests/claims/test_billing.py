@@ -327,9 +327,11 @@ def test_completing_the_coding_bills_the_visit_through_a_worker(
 
     encounter_coding_complete(encounter=encounter, user=coder)  # commits: on_commit enqueues
 
-    celery_worker_on_queue.wait_for(lambda: Claim.objects.filter(encounter=encounter).exists())
-    claim = Claim.objects.get(encounter=encounter)
-    assert claim.status == ClaimStatus.READY
+    # Created, then scrubbed in its own transaction: wait for the scrubbed claim.
+    celery_worker_on_queue.wait_for(
+        lambda: Claim.objects.filter(encounter=encounter, status=ClaimStatus.READY).exists()
+    )
+    assert Claim.objects.filter(encounter=encounter).count() == 1
     assert Encounter.objects.get(pk=encounter.pk).status == EncounterStatus.BILLED
 
 
