@@ -61,18 +61,37 @@ class Run:
     statuses: dict[str, int]
 
 
+def _visits_like(encounter: Encounter, count: int) -> list[Encounter]:
+    """`count` billed visits of `encounter`'s patient, provider and day, by bulk insert."""
+    return Encounter.objects.bulk_create(
+        [
+            Encounter(
+                practice_id=encounter.practice_id,
+                patient_id=encounter.patient_id,
+                rendering_provider_id=encounter.rendering_provider_id,
+                date_of_service=encounter.date_of_service,
+                status="billed",
+            )
+            for _ in range(count)
+        ],
+        batch_size=2000,
+    )
+
+
 def claims_create(count: int, prefix: str) -> list[str]:
-    """`count` accepted claims of one line each, on one shared visit, by bulk insert."""
+    """`count` accepted claims of one line each, one patient's visits, by bulk insert (a visit
+    has one original claim per coverage)."""
     # factory_boy's types are the factories', not the models they create.
     payer = cast(Payer, PayerFactory(payer_id=f"BENCH{prefix}", name="BENCH HEALTH"))
     encounter = cast(Encounter, EncounterFactory())
     coverage = cast(Coverage, CoverageFactory(patient=encounter.patient, payer=payer))
     numbers = [f"{prefix}{n:06d}" for n in range(count)]
+    visits = _visits_like(encounter, count)
     claims = Claim.objects.bulk_create(
         [
             Claim(
                 practice_id=encounter.practice_id,
-                encounter=encounter,
+                encounter=visit,
                 patient_id=encounter.patient_id,
                 coverage=coverage,
                 payer=payer,
@@ -84,7 +103,7 @@ def claims_create(count: int, prefix: str) -> list[str]:
                 total_charge=CHARGE,
                 status=ClaimStatus.ACCEPTED,
             )
-            for number in numbers
+            for number, visit in zip(numbers, visits, strict=True)
         ],
         batch_size=2000,
     )

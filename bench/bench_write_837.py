@@ -54,10 +54,24 @@ def make_claims(count: int) -> list[int]:
     practice = cast(Practice, PracticeFactory(name="Benchmark Clinic"))
     encounter = cast(Encounter, EncounterFactory(patient__practice=practice, status="billed"))
     coverage = cast(Coverage, CoverageFactory(patient=encounter.patient))
+    # One visit per claim: a visit has one original claim per coverage.
+    visits = Encounter.objects.bulk_create(
+        [
+            Encounter(
+                practice=practice,
+                patient_id=encounter.patient_id,
+                rendering_provider_id=encounter.rendering_provider_id,
+                date_of_service=encounter.date_of_service,
+                status="billed",
+            )
+            for _ in range(count)
+        ],
+        batch_size=5000,
+    )
     claims = Claim.objects.bulk_create(
         Claim(
             practice=practice,
-            encounter=encounter,
+            encounter=visits[n],
             patient=encounter.patient,
             coverage=coverage,
             payer=coverage.payer,

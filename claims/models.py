@@ -165,6 +165,17 @@ class Claim(models.Model):
                 condition=models.Q(on_hold=False) | ~models.Q(hold_reason=""),
                 name="claim_hold_has_reason",
             ),
+            # One visit, one claim per coverage billed, even when two workers bill the visit at
+            # once: the last guard behind the encounter's row lock. Only live originals count:
+            # a replacement or void (frequency 7/8, `original_claim` set) and a voided claim are
+            # legitimately more than one. Per coverage, not per payer, so that a patient with
+            # two plans of one payer (their own and a spouse's) can still be billed to both.
+            models.UniqueConstraint(
+                fields=["encounter", "coverage"],
+                condition=models.Q(frequency_code="1", original_claim__isnull=True)
+                & ~models.Q(status="void"),
+                name="claim_one_original_per_coverage",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -383,3 +394,97 @@ class SavedWorklist(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- billing coded visits (claims.billing) -------------------------------------------------------
+
+
+class BillingIssueReason(models.TextChoices):
+    """Why a coded visit could not be billed; each has its fix on one page (`BillingFix`)."""
+
+    NO_COVERAGE = "no_coverage", "No insurance in force on the date of service"
+    RENDERING_NPI = "rendering_npi", "Rendering provider NPI missing or invalid"
+    BILLING_NPI = "billing_npi", "Billing provider (practice) NPI missing or invalid"
+    NO_CODES = "no_codes", "No diagnosis or no service line"
+    NO_CHARGE = "no_charge", "A service line has no charge"
+    OTHER = "other", "Could not be billed"
+
+
+class BillingFix(models.TextChoices):
+    """The page where a billing issue is fixed."""
+
+    COVERAGE = "coverage", "Add or correct the patient's coverage"
+    PROVIDERS = "providers", "Correct the provider in practice setup"
+    CODING = "coding", "Correct the coding"
+
+
+class EncounterBillingIssue(models.Model):
+    """A coded visit that billing could not turn into a claim, and why, until a later attempt
+    succeeds (then `resolved_at` is set). At most one open issue per visit."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.CASCADE, related_name="billing_issues"
+    )
+    reason = models.CharField(max_length=20, choices=BillingIssueReason.choices)
+    message = models.TextField(help_text="The reason in words, for the biller.")
+    fix = models.CharField(max_length=20, choices=BillingFix.choices)
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["encounter"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="billing_issue_one_open_per_visit",
+            )
+        ]
+        indexes = [
+            # Serves the "Coded, not billed" page: a practice's open issues, oldest first.
+            models.Index(
+                fields=["practice", "created_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="billing_issue_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encounter_id}: {self.get_reason_display()}"
+
+
+class SelfPayCharge(models.Model):
+    """A self-pay visit's charges, owed by the patient instead of a payer: what billing records
+    for a visit marked self-pay, in place of a claim. One per visit.
+
+    Issue 11 (patient balances and statements) builds the patient's balance from these rows,
+    less what the patient pays; this row itself is never changed by a payment.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    encounter = models.OneToOneField(
+        Encounter, on_delete=models.PROTECT, related_name="self_pay_charge"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="self_pay_charges")
+    service_date = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    lines = models.JSONField(
+        default=list, help_text='The charges: [{"procedure", "modifiers", "units", "charge"}].'
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["practice", "created_at"], name="self_pay_practice_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="self_pay_amount_gte_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-pay {self.encounter_id}: {self.amount}"

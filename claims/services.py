@@ -112,11 +112,17 @@ def _claim_snapshot_create(
 LINE_FIELDS = tuple(f.name for f in dataclass_fields(LineSnapshot))
 
 
-def claim_create_from_encounter(*, encounter: Encounter, user: User | None) -> Claim:
-    """Snapshot a coded encounter into a DRAFT claim to its primary payer; it becomes BILLED."""
+def claim_create_from_encounter(
+    *, encounter: Encounter, user: User | None, coverage: Coverage | None = None
+) -> Claim:
+    """Snapshot a coded encounter into a DRAFT claim to its primary payer; it becomes BILLED.
+
+    `coverage` is the responsible payer's coverage when the caller (`claims.billing`) has
+    decided it; by default, the primary coverage in force on the date of service.
+    """
     with transaction.atomic():
         locked = _billable_encounter(encounter)
-        coverage = _billing_coverage(locked)
+        coverage = coverage or _billing_coverage(locked)
         diagnoses = list(EncounterDiagnosis.objects.filter(encounter=locked).order_by("position"))
         lines = list(ProcedureLine.objects.filter(encounter=locked).order_by("position"))
         if not diagnoses or not lines:

@@ -79,3 +79,28 @@ def claim_status_check_task(claim_id: int) -> int | None:
     with audit_context(via="task:claim_status_now"):
         check = claim_status_check(claim_id=claim_id)
     return check.pk if check is not None else None
+
+
+@shared_task(name="claims.tasks.bill_encounter_task", acks_late=True)
+def bill_encounter_task(encounter_id: int) -> str:
+    """Bill one coded visit (enqueued by coding on completion). Safe to run twice: a visit
+    already billed is left alone."""
+    from claims.billing import encounter_bill
+
+    with audit_context(via="task:bill_encounter"):
+        outcome = encounter_bill(encounter_id=encounter_id, user=None)
+    if outcome.issue is not None:
+        return f"not billed: {outcome.issue.message}"
+    if outcome.self_pay is not None:
+        return f"self-pay: {outcome.self_pay.amount}"
+    return outcome.skipped or f"billed: {', '.join(c.control_number for c in outcome.claims)}"
+
+
+@shared_task(name="claims.tasks.bill_coded_visits_task", acks_late=True)
+def bill_coded_visits_task() -> int:
+    """Beat: bill coded visits that have neither a claim nor an open billing issue (their task
+    was never run: Redis down when coding completed, a worker lost). Returns how many tried."""
+    from claims.billing import encounters_bill_sweep
+
+    with audit_context(via="task:bill_coded_visits"):
+        return len(encounters_bill_sweep())

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from claims import api, correction_views, paper_views, views, work_views, worklist_views
+from claims import (
+    api,
+    billing_views,
+    correction_views,
+    paper_views,
+    views,
+    work_views,
+    worklist_views,
+)
 
 urlpatterns = [
     path("billing/", views.home, name="home-biller"),
@@ -45,6 +53,20 @@ urlpatterns += [
     path("claims/<int:pk>/cms1500.pdf", paper_views.claim_cms1500, name="claim-cms1500"),
     path("claims/to-print/", paper_views.claims_to_print_view, name="claims-to-print"),
     path("claims/print/", paper_views.claims_print_view, name="claims-print"),
+]
+
+urlpatterns += [
+    path("claims/unbilled/", billing_views.unbilled, name="claims-unbilled"),
+    path(
+        "claims/unbilled/<int:encounter_id>/bill/",
+        billing_views.unbilled_bill_again,
+        name="claims-unbilled-bill",
+    ),
+    path(
+        "claims/unbilled/bill-all/",
+        billing_views.unbilled_bill_all,
+        name="claims-unbilled-bill-all",
+    ),
 ]
 
 api_urlpatterns = [

@@ -67,6 +67,9 @@ class ClaimPayment(models.Model):
     paid = models.DecimalField(max_digits=12, decimal_places=2)
     patient_responsibility = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     payer_claim_number = models.CharField(max_length=50, blank=True)
+    crossover_carrier = models.CharField(
+        max_length=60, blank=True, help_text="NM1*TT: the payer forwarded the claim to this one."
+    )
     remarks = ArrayField(models.CharField(max_length=10), default=list, blank=True)
 
     class Meta:

@@ -14,12 +14,12 @@ Decisions (see also the docstrings below):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from claims.adjudication import PaymentDecision, claims_adjudicate_payments
@@ -357,6 +357,7 @@ def _payment_rows(plan: _Plan, remittance_row: posted.Remittance) -> list[posted
             paid=clp.paid,
             patient_responsibility=clp.patient_responsibility,
             payer_claim_number=clp.payer_claim_number[:50],
+            crossover_carrier=clp.crossover_carrier[:60],
             remarks=list(clp.remark_codes),
         )
         for clp, row in zip(plan.remittance.claims, plan.claims, strict=True)
@@ -416,7 +417,7 @@ def _adjustment_rows(
     return rows
 
 
-def _remittance_write(plan: _Plan, file_id: int) -> None:
+def _remittance_write(plan: _Plan, file_id: int) -> int:
     """One Remittance row and, in bulk, its claim payments, line payments, CAS and PLB rows."""
     r = plan.remittance
     remittance_row = posted.Remittance.objects.create(
@@ -445,6 +446,7 @@ def _remittance_write(plan: _Plan, file_id: int) -> None:
         )
         for p in r.provider_adjustments
     )
+    return remittance_row.pk
 
 
 # --- the service ---------------------------------------------------------------------------------
@@ -487,13 +489,14 @@ def era_apply(
     _payments_lock(plans)
     seen = _already_posted(plans)
     decisions = []
+    posted_ids: list[int] = []
     for plan in plans:
         key = (plan.remittance.payer_id, plan.remittance.trace_number)
         if key in seen:
             result.remittances_skipped.append(plan.remittance.trace_number)
             continue
         seen.add(key)
-        _remittance_write(plan, stored_file_id)
+        posted_ids.append(_remittance_write(plan, stored_file_id))
         result.remittances_posted.append(plan.remittance.trace_number)
         for clp, row in zip(plan.remittance.claims, plan.claims, strict=True):
             if row is None:
@@ -506,4 +509,19 @@ def era_apply(
     result.claims_not_moved = claims_adjudicate_payments(
         decisions=decisions, user=user, file_id=stored_file_id
     )
+    for remittance_id in posted_ids:
+        # robust: with Redis down the payments stay posted; the biller bills the next payer
+        # from the claim page. The task is idempotent (one secondary per primary).
+        transaction.on_commit(_secondaries_enqueuer(remittance_id), robust=True)
     return result
+
+
+def _secondaries_enqueuer(remittance_id: int) -> Callable[[], None]:
+    """The on-commit callback that asks a worker to bill the next payers of a posted 835."""
+
+    def enqueue_secondaries() -> None:
+        from denials.tasks import bill_secondaries_task  # the tasks module imports posting
+
+        bill_secondaries_task.delay(remittance_id)
+
+    return enqueue_secondaries

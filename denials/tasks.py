@@ -1,4 +1,4 @@
-"""Celery tasks for what comes back from payers: the inbox poll (beat)."""
+"""Celery tasks for what comes back from payers: the inbox poll (beat), billing next payers."""
 
 from __future__ import annotations
 
@@ -19,4 +19,18 @@ def poll_inbox_task() -> dict[str, object]:
         "processed": result.processed,
         "quarantined": result.quarantined,
         "errors": result.errors,
+    }
+
+
+@shared_task(name="denials.tasks.bill_secondaries_task", acks_late=True)
+def bill_secondaries_task(remittance_id: int) -> dict[str, object]:
+    """After an 835 posts: bill the next payer of each claim it left a balance on (unless the
+    payer crossed it over). Safe to run twice: a primary is billed to its next payer once."""
+    from denials.secondary import secondaries_bill
+
+    with audit_context(via="task:bill_secondaries"):
+        done = secondaries_bill(remittance_id=remittance_id)
+    return {
+        "billed": [claim.control_number for claim in done.billed],
+        "skipped": {str(pk): why for pk, why in done.skipped.items()},
     }

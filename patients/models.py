@@ -276,6 +276,14 @@ class Encounter(models.Model):
     prior_authorization = models.CharField(
         max_length=50, blank=True, validators=[validate_x12_text]
     )
+    # Set by the front desk: the patient pays this visit themselves (no insurance, or they ask
+    # that it not be billed to their plan). Billing then sends no claim to any payer; the
+    # visit's charges are owed by the patient (claims.SelfPayCharge).
+    self_pay = models.BooleanField(
+        "self-pay",
+        default=False,
+        help_text="The patient pays this visit; no claim is sent to their insurance.",
+    )
     status = models.CharField(
         max_length=20, choices=EncounterStatus.choices, default=EncounterStatus.SCHEDULED
     )

@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.poll_claim_status_task",
         "schedule": env.float("RCM_STATUS_POLL_SECONDS", default=3600.0),
     },
+    # The safety net behind the task coding enqueues on completion (claims.billing).
+    "bill-coded-visits": {
+        "task": "claims.tasks.bill_coded_visits_task",
+        "schedule": env.float("RCM_BILLING_SWEEP_SECONDS", default=600.0),
+    },
     "eligibility-sweep": {
         "task": "patients.tasks.eligibility_sweep_task",
         "schedule": env.float("RCM_ELIGIBILITY_SWEEP_SECONDS", default=3600.0),

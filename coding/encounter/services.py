@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -198,5 +199,22 @@ def encounter_coding_complete(*, encounter: Encounter, user: User | None) -> Enc
             encounter=locked, to=EncounterStatus.CODED, user=user,
             fields={"assigned_coder": locked.assigned_coder or user},
         )  # fmt: skip
+        # robust: with Redis down the visit stays CODED (committed) and billing's beat sweep
+        # bills it; the coder is not shown an error for coding that did complete.
+        transaction.on_commit(_billing_enqueuer(locked.pk), robust=True)
     encounter.status, encounter.assigned_coder = locked.status, locked.assigned_coder
     return encounter
+
+
+# Billing (claims) is a higher layer than coding: coding may not import it (import-linter), so
+# the task is named, not imported. The name is claims' contract, tested on both sides.
+BILL_ENCOUNTER_TASK = "claims.tasks.bill_encounter_task"
+
+
+def _billing_enqueuer(encounter_id: int) -> Callable[[], None]:
+    """The on-commit callback that asks a worker to bill the coded visit."""
+
+    def enqueue_billing() -> None:
+        current_app.send_task(BILL_ENCOUNTER_TASK, args=[encounter_id])
+
+    return enqueue_billing

@@ -29,7 +29,11 @@ def coder_home(*, user: Viewer) -> CoderHome:
     counts = encounters.aggregate(
         waiting=Count("id", filter=Q(status=EncounterStatus.AWAITING_CODING)),
         in_progress=Count("id", filter=Q(status=EncounterStatus.CODING_IN_PROGRESS)),
-        coded=Count("id", filter=Q(status=EncounterStatus.CODED)),
+    )
+    # "Coded, not yet billed": coded visits with no claim. The claim table is claims' (a higher
+    # layer, not imported); its reverse relation `claims` is read (an anti-join on encounter).
+    counts["coded"] = (
+        encounters.filter(status=EncounterStatus.CODED).filter(claims__isnull=True).count()
     )
     oldest = (
         encounters.awaiting_coding()

@@ -51,6 +51,7 @@ class VisitOutput(serializers.Serializer):
     place_of_service = serializers.CharField()
     clinical_note = serializers.CharField()
     prior_authorization = serializers.CharField()
+    self_pay = serializers.BooleanField()
     status = serializers.CharField()
 
 
@@ -90,6 +91,7 @@ class VisitInput(serializers.Serializer):
     prior_authorization = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=50
     )
+    self_pay = serializers.BooleanField(required=False, default=False)
 
 
 class VisitUpdateInput(serializers.Serializer):
@@ -98,6 +100,7 @@ class VisitUpdateInput(serializers.Serializer):
     place_of_service = serializers.ChoiceField(PlaceOfService.choices, required=False)
     clinical_note = serializers.CharField(required=False, allow_blank=True, **NOTE_LIMIT)
     prior_authorization = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    self_pay = serializers.BooleanField(required=False)
 
 
 def _provider(pk: int, practice_id: int) -> Provider:

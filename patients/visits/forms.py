@@ -61,6 +61,12 @@ class VisitForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+    self_pay = forms.BooleanField(
+        label="Self-pay",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text="The patient pays this visit; no claim goes to their insurance.",
+    )
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ from rcm.practice.models import Provider, User
 
 ENCOUNTER_EDITABLE_FIELDS = frozenset(
     {"rendering_provider", "date_of_service", "place_of_service", "clinical_note",
-     "prior_authorization"}
+     "prior_authorization", "self_pay"}
 )  # fmt: skip
 
 
@@ -63,7 +63,8 @@ def _check_service_date(encounter: Encounter) -> None:
 def encounter_create(*, patient: Patient, rendering_provider: Provider,
                      date_of_service: datetime.date, user: User | None,
                      place_of_service: str = PlaceOfService.OFFICE, clinical_note: str = "",
-                     prior_authorization: str = "") -> Encounter:  # fmt: skip
+                     prior_authorization: str = "", self_pay: bool = False,
+                     ) -> Encounter:  # fmt: skip
     """Schedule (or record) a visit; it waits as SCHEDULED until marked ready for coding."""
     if not patient.is_active:
         raise ValidationError(f"{patient.full_name} is inactive; reactivate them first.")
@@ -71,7 +72,7 @@ def encounter_create(*, patient: Patient, rendering_provider: Provider,
         practice_id=patient.practice_id, patient=patient, rendering_provider=rendering_provider,
         date_of_service=date_of_service, place_of_service=place_of_service,
         clinical_note=clinical_note.strip(), prior_authorization=prior_authorization.strip(),
-        status=EncounterStatus.SCHEDULED,
+        self_pay=self_pay, status=EncounterStatus.SCHEDULED,
     )  # fmt: skip
     encounter.full_clean()
     _check_provider(encounter)

@@ -75,7 +75,7 @@ def visit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     initial = {
         name: getattr(encounter, name)
         for name in ("rendering_provider", "date_of_service", "place_of_service",
-                     "clinical_note", "prior_authorization")
+                     "clinical_note", "prior_authorization", "self_pay")
     }  # fmt: skip
     form = VisitForm(request.POST or None, patient=encounter.patient, initial=initial)
     if encounter.status not in DETAILS_EDITABLE:

@@ -66,6 +66,8 @@ class ClaimPayment:
     patient_id: str = ""
     service_date_start: date | None = None
     service_date_end: date | None = None
+    # NM1*TT: the payer crossed the claim over to this carrier (the next payer) itself.
+    crossover_carrier: str = ""
     adjustments: list[Adjustment] = field(default_factory=list)
     remark_codes: list[str] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)
@@ -271,6 +273,9 @@ class _Builder:
             self.claim.patient_last_name = seg.get(3)
             self.claim.patient_first_name = seg.get(4)
             self.claim.patient_id = seg.get(9).strip()
+        elif self.claim is not None and self.line is None and seg.get(1) == "TT":
+            # The crossover carrier: its name, or its id (NM109) when the name is empty.
+            self.claim.crossover_carrier = (seg.get(3) or seg.get(9)).strip() or "TT"
 
     def moa(self, seg: Segment) -> None:
         claim = self.need_claim(seg)

@@ -113,6 +113,8 @@ PATIENT_DATA_TABLES = [
     "claims_claim",
     "claims_claimdiagnosis",
     "claims_claimline",
+    "claims_encounterbillingissue",
+    "claims_selfpaycharge",
     "denials_claimpayment",
     "denials_linepayment",
     "denials_adjustment",

@@ -62,6 +62,7 @@ FIELDS = [
     "prior_authorization", "patient", "coder", "action", "dx", "line-count", "line-1-code",
     "line-1-units", "line-1-charge", "line-1-ptr1", "line-1-mod1", "page", "status", "queue",
     "codes", "from", "to", "provider", "assigned", "system", "date", "code", "limit", "reason",
+    "self_pay", "self_pay_page",
 ]  # fmt: skip
 
 HOSTILE_TEXT = st.one_of(
