@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.billing import billing_issues_open
 from claims.codeset_impact import codeset_impact
 from claims.models import Claim
 from claims.queue_forms import MAX_ID, BulkActionForm, ClaimFilterForm, form_errors_text
@@ -79,6 +80,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "quarantine_count": quarantined_files(
             practice_ids=fence, include_unassigned=user.is_staff
         ).count(),
+        "unbilled_count": billing_issues_open(practice_ids=fence).count(),
     }
     return render(request, "claims/home.html", context)
 
