@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from claims import billing
 from claims.billing import encounter_bill, encounters_bill_sweep
 from claims.models import (
     BillingFix,
@@ -20,7 +19,6 @@ from claims.models import (
     FrequencyCode,
     SelfPayCharge,
 )
-from claims.scrubber import ScrubResult
 from claims.tasks import bill_coded_visits_task, bill_encounter_task
 from coding.models import ProcedureLine
 from patients.models import Encounter, EncounterStatus
@@ -90,16 +88,17 @@ def test_a_coded_visit_is_billed_to_its_primary_payer_and_scrubbed_ready(visit, 
     assert not EncounterBillingIssue.objects.exists()
 
 
-def test_a_claim_the_scrubber_holds_stays_draft(visit, biller, monkeypatch):
-    monkeypatch.setattr(
-        billing, "claim_scrub", lambda *, claim, user: ScrubResult(edits=["Payer id missing."])
-    )
+def test_a_claim_the_scrubber_holds_stays_draft(practice_a, biller):
+    # The payer needs a prior authorization for 99213 and the visit has none: a real error.
+    encounter = coded_visit(practice_a)
+    insured(encounter, "Northwind", 1, prior_auth_codes=["99213"])
 
-    outcome = encounter_bill(encounter_id=visit.pk, user=biller)
+    outcome = encounter_bill(encounter_id=encounter.pk, user=biller)
 
     [claim] = outcome.claims
     assert outcome.held == [claim]
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.DRAFT
+    assert claim.scrub_edits.filter(severity="error", edit__icontains="auth").exists()
 
 
 def test_billing_twice_makes_one_claim(visit, biller):
