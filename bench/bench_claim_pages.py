@@ -78,18 +78,27 @@ def _url(name: str, **kwargs: Any) -> str | None:
         return None
 
 
+def _denied_filtered(query: str = "amount_min=200&age=31-60&sort=amount") -> str | None:
+    url = _url("claim-queue", queue="denied")
+    return f"{url}?{query}" if url else None
+
+
 def pages(claim_id: int) -> list[tuple[str, str, str]]:
     """(label, method, url) of every page measured; pages a build lacks are left out."""
-    from claims.selectors import QUEUE_LABELS
+    from claims.queues import QUEUES
 
     found: list[tuple[str, str, str | None]] = [("biller home", "GET", _url("home-biller"))]
-    for queue in QUEUE_LABELS:
+    for queue in QUEUES:
         found.append((f"queue {queue}", "GET", _url("claim-queue", queue=queue)))
-    queue_url = _url("claim-queue", queue="denied")
+    queue_url = _url("claim-queue", queue="all")
     found += [
-        ("queue denied, search", "GET", f"{queue_url}?q=SMITH" if queue_url else None),
+        ("queue all, patient search", "GET", f"{queue_url}?q=SMITHX1" if queue_url else None),
+        ("queue all, claim number", "GET", f"{queue_url}?q=K1-777" if queue_url else None),
+        ("queue denied, amount+age", "GET", _denied_filtered()),
+        ("queue denied, reason", "GET", _denied_filtered("reason=197")),
         ("claim page", "GET", _url("claim-detail", pk=claim_id)),
-        ("next claim", "POST", _url("claims-next")),
+        ("next claim (denied)", "POST", _url("claim-next", queue="denied")),
+        ("coded, not billed", "GET", _url("claims-unbilled")),
         ("API claim list", "GET", _url("api-claim-list")),
         ("coder worklist", "GET", _url("coding-worklist")),
     ]
@@ -197,7 +206,7 @@ def _measure_all(users: dict[str, Any], repeat: int) -> list[Measured]:
             row = measure(client, who, method, label, url, repeat)
             measured.append(row)
             print(
-                f"  {label:<24} {who:<22} p50={statistics.median(row.times):7.1f} ms "
+                f"  {label:<28} {who:<22} p50={statistics.median(row.times):7.1f} ms "
                 f"p95={row.p95:7.1f} ms  queries={row.queries:<3} HTTP {row.status}"
             )
     return measured
@@ -208,7 +217,7 @@ def _report(results: dict[int, list[Measured]]) -> int:
     if not steps:
         return 1
     print("\np95 (ms) by claims loaded, and growth from the first step to the last:")
-    print(f"  {'page':<24} {'who':<22} " + " ".join(f"{s:>10,}" for s in steps) + "   growth")
+    print(f"  {'page':<28} {'who':<22} " + " ".join(f"{s:>10,}" for s in steps) + "   growth")
     by_key: dict[tuple[str, str], dict[int, Measured]] = {
         (m.label, m.who): {} for m in results[steps[0]]
     }
@@ -220,7 +229,7 @@ def _report(results: dict[int, list[Measured]]) -> int:
         cells = " ".join(f"{row[s].p95:10.1f}" if s in row else f"{'-':>10}" for s in steps)
         first, last = row.get(steps[0]), row.get(steps[-1])
         growth = f"{last.p95 / first.p95:6.2f}x" if first and last and first.p95 else "     -"
-        print(f"  {label:<24} {who:<22} {cells}   {growth}")
+        print(f"  {label:<28} {who:<22} {cells}   {growth}")
         if last and (last.p95 > TARGET_P95_MS or last.status >= 400):
             failed.append(f"{label} ({who}): p95 {last.p95:.1f} ms, HTTP {last.status}")
     print()
