@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 from django.db.models import Prefetch
 
+from claims.adjudication import adjustment_is_denial
 from claims.models import Claim
 from coding.codesets.selectors import release_in_force
 from coding.models import Code
@@ -74,6 +75,7 @@ def claim_remittances(claim: Claim) -> dict[str, Any]:
     rows = []
     paid = ZERO
     written_off = ZERO
+    denied = ZERO
     patient = ZERO
     for payment in payments:
         adjustments = [
@@ -90,7 +92,25 @@ def claim_remittances(claim: Claim) -> dict[str, Any]:
         remarks = sorted({*payment.remarks, *(r for ln in payment.lines.all() for r in ln.remarks)})
         paid += payment.paid
         patient += payment.patient_responsibility
-        written_off += sum((a["amount"] for a in adjustments if a["group"] != "PR"), ZERO)
+        # A denial (CO-50, CO-197 …) is not written off: it stays owed until it is appealed,
+        # corrected or written off by a person. Only contractual reductions come off.
+        written_off += sum(
+            (
+                a["amount"]
+                for a in adjustments
+                if a["group"] != "PR"
+                and not adjustment_is_denial(group=a["group"], reason=a["reason"])
+            ),
+            ZERO,
+        )
+        denied += sum(
+            (
+                a["amount"]
+                for a in adjustments
+                if adjustment_is_denial(group=a["group"], reason=a["reason"])
+            ),
+            ZERO,
+        )
         rows.append(
             {
                 "payment": payment,
@@ -106,6 +126,7 @@ def claim_remittances(claim: Claim) -> dict[str, Any]:
         "paid": paid,
         "patient": patient,
         "written_off": written_off,
-        # What nobody has paid or written off yet: the patient's share included.
+        "denied": denied,
+        # What nobody has paid or written off yet: the patient's share and denials included.
         "balance": claim.total_charge - paid - written_off,
     }

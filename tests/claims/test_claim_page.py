@@ -107,6 +107,19 @@ def test_every_remittance_with_its_adjustments_in_words(client, biller, practice
     assert 'data-testid="claim-balance">$30.00' in body
 
 
+def test_a_denial_is_still_owed_not_adjusted_off(client, biller, practice_a, code_words):
+    claim = paid_claim(practice_a)
+    # The payer denies what it did not pay: CO-50, not a contractual write-down.
+    Adjustment.objects.filter(claim_payment__claim=claim, reason="45").update(reason="50")
+    client.force_login(biller)
+
+    body = client.get(reverse("claim-detail", args=[claim.pk])).content.decode()
+
+    assert 'data-testid="claim-denied">$50.00' in body
+    # 200 charged - 120 paid = 80 owed: the $50 denied and the patient's $30.
+    assert 'data-testid="claim-balance">$80.00' in body
+
+
 def test_the_timeline_shows_every_event_with_who_did_it(client, biller, practice_a, code_words):
     claim = paid_claim(practice_a)
     ClaimEvent.objects.create(claim=claim, from_status="", to_status="draft", source="user")
@@ -140,7 +153,9 @@ def test_the_claim_page_costs_the_same_queries_however_long_its_history(
     claim = paid_claim(practice_a)
     client.force_login(biller)
     client.get(reverse("claim-detail", args=[claim.pk]))
-    with django_assert_num_queries(28) as short:
+    # 34: the claim, its lines and codes, remittances, timeline, scrub edits, corrections, the
+    # billers to assign: a fixed number, whatever the history (checked below).
+    with django_assert_num_queries(34) as short:
         client.get(reverse("claim-detail", args=[claim.pk]))
     for index in range(2, 8):
         ClaimDiagnosisFactory(claim=claim, position=index + 1, code="E119")
