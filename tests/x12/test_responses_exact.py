@@ -466,6 +466,27 @@ DTP*472*D8*20260301~
 }
 
 
+CASES_277CA["no claims"] = (
+    ack_277ca(),
+    """\
+BHT*0085*08*ACK1*20260314*0905*TH~
+HL*1**20*1~
+NM1*PR*2*SANDBOX PAYER*****PI*SBX01~
+TRN*1*ACK1~
+DTP*050*D8*20260301~
+DTP*009*D8*20260303~
+HL*2*1*21*1~
+NM1*41*2*CLINIC*****46*CLINIC01~
+TRN*2*BATCH1~
+STC*A1:19:PR*20260303*WQ*0~
+HL*3*2*19*1~
+NM1*85*2*TEST CLINIC*****XX*1234567893~
+TRN*1*0~
+STC*A1:19:PR**WQ*0~
+""",
+)
+
+
 @pytest.mark.parametrize("case", CASES_277CA)
 def test_277ca_text(case):
     ack, body = CASES_277CA[case]
@@ -613,6 +634,29 @@ CAS*PR*3*-40~
 REF*6R*L1~
 """),
 }  # fmt: skip
+
+
+ONE_DOLLAR = RemitClaim(
+    "C9", "1", Decimal("1"), Decimal("1"), Decimal("0"), "SBX9", "MEM1", "DOE", "JANE"
+)
+# a payment of one dollar is a payment (BPR I … CHK), not a zero-dollar notice
+CASES_835["one dollar"] = (
+    remit(ONE_DOLLAR),
+    """\
+BPR*I*1*C*CHK************20260301~
+TRN*1*SBX0001*1999999999~
+DTM*405*20260303~
+N1*PR*SANDBOX PAYER~
+N3*1 SANDBOX WAY~
+N4*TESTVILLE*IL*62701~
+REF*2U*SBX01~
+PER*BL*SANDBOX SUPPORT*TE*8005550100~
+N1*PE*TEST CLINIC*XX*1234567893~
+LX*1~
+CLP*C9*1*1*1*0*12*SBX9*11*1~
+NM1*QC*1*DOE*JANE****MI*MEM1~
+""",
+)
 
 
 @pytest.mark.parametrize("case", CASES_835)
