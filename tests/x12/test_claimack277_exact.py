@@ -284,4 +284,35 @@ def test_a_277_of_another_guide_is_refused():
     assert error.value.message == "version '005010X212' is not 005010X214 (277CA)"
     with pytest.raises(X12Error) as error:
         parse_277ca(x277(CLAIM).replace("ST*277*", "ST*276*"))
-    assert error.value.message == "transaction type '276' is not a 277"
+    assert (error.value.message, error.value.segment_id) == (
+        "transaction type '276' is not a 277", "ST",
+    )  # fmt: skip
+
+
+def test_claims_and_levels_without_names():
+    body = (
+        "HL*1**20*1~\nHL*2*1*21*1~\nTRN*2*BATCH1~\nSTC*A1:19:PR~\nHL*3*2*19*1~\nTRN*1*0~\n"
+        "HL*4*3*PT~\nTRN*2*C1~\nSTC*P1~\n"
+    )
+    assert parse_277ca(x277(body)) == [
+        ClaimAcknowledgment("C1", statuses=[StatusReport([StatusDetail("P1", "", "", "")])])
+    ]
+    assert parse_277ca_levels(x277(body)) == [
+        LevelStatus("21", "", "", "BATCH1", [StatusReport([StatusDetail("A1", "19", "PR")])]),
+        LevelStatus("19", "", "", "0"),
+    ]
+
+
+def test_a_new_level_forgets_the_names_below_it():
+    body = (
+        "HL*1**20*1~\nNM1*AY*2*CLEARING HOUSE*****46*CH1~\nHL*2*1*21*1~\n"
+        "HL*3*2*19*1~\nNM1*1P*2*TEST CLINIC*****SV*PROV9~\n"
+        "HL*4*3*PT~\nNM1*QC*1*DOE*JANE****MI*MEM1~\nTRN*2*C1~\n"
+        "HL*5*3*PT~\nTRN*2*C2~\n"
+    )
+    first, second = parse_277ca(x277(body))
+    assert (first.payer_name, first.payer_id, first.provider_name, first.provider_npi) == (
+        "CLEARING HOUSE", "CH1", "TEST CLINIC", "",  # SV: not an NPI
+    )  # fmt: skip
+    assert (first.patient_last_name, first.member_id) == ("DOE", "MEM1")
+    assert (second.patient_last_name, second.member_id, second.payer_id) == ("", "", "CH1")

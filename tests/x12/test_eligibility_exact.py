@@ -249,3 +249,30 @@ def test_270_refusals(changes, message, segment_id):
 
 def test_270_takes_99_service_types():
     assert write_270(request(service_types=("30",) * 99)).count("EQ*30~") == 99
+
+
+def test_ls_hides_the_names_of_its_loop_until_le_or_the_next_eb():
+    inside = "LS*2120~\nNM1*IL*1*OTHER*ONE****MI*X1~\n"
+    [answer] = parse_271(x271(SUBSCRIBER + "EB*1~\n" + inside + "LE*2120~\nNM1*03*1*DOE*JO~\n"))
+    assert (answer.member_id, answer.subscriber_first_name, answer.patient_first_name) == (
+        "MBR123", "JOHN", "JO",
+    )  # fmt: skip
+    # an LS left open ends at the next EB
+    [answer] = parse_271(x271(SUBSCRIBER + "EB*1~\n" + inside + "EB*B~\nNM1*03*1*DOE*JI~\n"))
+    assert (answer.member_id, answer.patient_first_name) == ("MBR123", "JI")
+
+
+def test_names_and_rejections_before_any_hl():
+    # read leniently: an NM1*03 before any HL names nobody; an AAA there is the file's own
+    body = "NM1*03*1*DOE*JO~\nAAA*N**42~\n" + SUBSCRIBER.replace("AAA*Y**42*R~\n", "")
+    [answer] = parse_271(x271(body + "EB*1~\n"))
+    assert answer.patient_first_name == "JOHN"
+    assert answer.rejections == [Rejection("", "N", "42", "")]
+
+
+def test_eb01_empty_is_refused():
+    with pytest.raises(X12Error) as error:
+        parse_271(x271(SUBSCRIBER + "EB**IND~\n"))
+    assert (error.value.message, error.value.segment_id) == (
+        "EB01 benefit information code is empty", "EB",
+    )  # fmt: skip

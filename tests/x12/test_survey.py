@@ -31,6 +31,7 @@ def texts() -> dict[str, str]:
         "277": write_277(resp.HEADER, resp.CASES_277["three claims"][0]),
         "277CA": write_277ca(resp.HEADER, resp.CASES_277CA["accepted and rejected"][0]),
         "999": write_999(resp.HEADER, resp.CASES_999["partly accepted"][0]),
+        "999 accepted": write_999(resp.HEADER, resp.CASES_999["accepted"][0]),
         "835": write_835(resp.HEADER, resp.CASES_835["paid"][0]),
         "835 reversal": write_835(resp.HEADER, resp.CASES_835["reversal"][0]),
     }
@@ -39,7 +40,7 @@ def texts() -> dict[str, str]:
 def test_one_file_of_every_kind():
     found = survey("".join(texts().values()))
     assert found.kinds() == Counter(
-        {"837P": 1, "270": 1, "271": 2, "276": 1, "277": 1, "277CA": 1, "999": 1, "835": 2}
+        {"837P": 1, "270": 1, "271": 2, "276": 1, "277": 1, "277CA": 1, "999": 2, "835": 2}
     )
     assert found.totals() == {
         "837P": {
@@ -50,7 +51,7 @@ def test_one_file_of_every_kind():
         "276": {"claims": 2},
         "277": {"claims": 3, "finalized": 2},
         "277CA": {"claims": 3, "accepted": 2, "rejected": 1},
-        "999": {"acknowledgments": 1, "transactions_acknowledged": 2, "accepted": 1, "rejected": 1},
+        "999": {"acknowledgments": 2, "transactions_acknowledged": 3, "accepted": 2, "rejected": 1},
         "835": {
             "payments": 2, "claims": 2, "service_lines": 3, "provider_adjustments": 1,
             "paid": Decimal("60"),
@@ -124,3 +125,84 @@ def test_identifiers_in_every_kind():
         # TRN*2 is read leniently: the 277CA's batch reference is taken too
         claim_numbers={"C1", "C2", "C3", "T1", "T2", "T3", "BATCH1"},
     )
+
+
+@pytest.mark.parametrize(
+    ("version", "kind"),
+    [
+        ("005010X222A1", "837P"),
+        ("005010X223A2", "837I"),
+        ("005010X224A2", "837D"),
+        ("004010", "837"),
+    ],
+)
+def test_837_kinds_by_guide(version, kind):
+    text = texts()["837P"].replace("005010X222A1", version)
+    assert survey(text).kinds() == Counter({kind: 1})
+
+
+ISA_LINE = (
+    "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260314*0905*^"
+    "*00501*000000042*0*T*:~\n"
+)
+
+
+def test_empty_interchange_and_group_are_refused_with_their_segment():
+    with pytest.raises(X12Error) as error:
+        survey(ISA_LINE + "IEA*0*000000042~\n")
+    assert (error.value.message, error.value.segment_id) == (
+        "interchange 000000042 holds no functional group", "ISA",
+    )  # fmt: skip
+    group = "GS*HC*A*B*20260314*0905*5*X*005010X222A1~\nGE*0*5~\n"
+    with pytest.raises(X12Error) as error:
+        survey(ISA_LINE + group + "IEA*1*000000042~\n")
+    assert (error.value.message, error.value.segment_id) == (
+        "functional group 5 holds no transaction", "GS",
+    )  # fmt: skip
+
+
+def test_identifiers_by_segment():
+    text = ISA_LINE + "".join(
+        f"{segment}~\n"
+        for segment in [
+            "GS*HP*A*GROUPRCV*20260314*0905*5*X*005010X221A1",
+            "N1*PE*CLINIC*XX*1234567893",
+            "N1*PE*CLINIC*FI*999999999",  # a tax id, not an NPI
+            "N1*PR*PAYER*XX*1111111111",
+            "N1*PE",  # too short: nothing
+            "CLP*PCN1*1*10",
+            "CLP",
+            "TRN*2*PCN2",
+            "TRN*1*NOTACLAIM",
+            "CLP*" + "X" * 81,  # longer than an id: left out
+            "CLP*" + "Y" * 80,
+            "CLP*BAD\x00ID",  # not printable: left out
+            "GS*HP*A**20260314",  # empty: left out
+        ]
+    )
+    assert identifiers_in(text) == Identifiers(
+        receivers={"B", "GROUPRCV"},
+        payee_npis={"1234567893"},
+        claim_numbers={"PCN1", "PCN2", "Y" * 80},
+    )
+
+
+def test_identifiers_keep_5000_of_a_kind():
+    def many(template: str) -> str:
+        return "".join(template.format(n) + "~" for n in range(5001))
+
+    text = ISA_LINE + many("GS*HP*A*R{}") + many("N1*PE*C*XX*{}") + many("CLP*C{}")
+    found = identifiers_in(text)
+    assert (len(found.receivers), len(found.payee_npis), len(found.claim_numbers)) == (
+        5000, 5000, 5000,
+    )  # fmt: skip
+    isa_only = identifiers_in(
+        "".join(ISA_LINE.replace("ZZ*B ", f"ZZ*{n:05d}")[:-1] for n in range(5001))
+    )
+    assert len(isa_only.receivers) == 5000
+
+
+def test_identifiers_stop_after_200000_segments():
+    filler = "REF*X~" * 199_999
+    assert identifiers_in(ISA_LINE + filler + "CLP*LAST~").claim_numbers == set()
+    assert identifiers_in(ISA_LINE + filler[6:] + "CLP*LAST~").claim_numbers == {"LAST"}

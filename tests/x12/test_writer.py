@@ -190,3 +190,22 @@ def test_cas_groups_by_code_six_pairs_each():
     ]
     w.add_adjustments([])
     assert len(w.segments) == 3
+
+
+@pytest.mark.parametrize(
+    "field", ["sender_id", "receiver_id", "sender_qualifier", "receiver_qualifier"]
+)
+def test_an_isa_value_holding_a_delimiter_names_the_isa(field):
+    with pytest.raises(X12Error) as error:
+        envelope(SegmentWriter(), **{field: "A*B"})
+    assert (error.value.message, error.value.segment_id) == (
+        "element value 'A*B' contains the delimiter '*'", "ISA",
+    )  # fmt: skip
+
+
+def test_a_repeated_plain_value_holding_a_delimiter_names_its_segment():
+    with pytest.raises(X12Error) as error:
+        SegmentWriter().add("EB", "1", ["30", "9~8"])
+    assert (error.value.message, error.value.segment_id) == (
+        "element value '9~8' contains the delimiter '~'", "EB",
+    )  # fmt: skip
