@@ -197,7 +197,7 @@ def request(**changes: object) -> EligibilityRequest:
         "service_date": date(2024, 3, 4),
     }
     values.update(changes)
-    return EligibilityRequest(**values)  # type: ignore[arg-type]
+    return EligibilityRequest(**values)
 
 
 ENVELOPE = (

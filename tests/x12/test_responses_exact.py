@@ -87,7 +87,7 @@ def answer_271(**changes: object) -> EligibilityAnswer:
         ),
     }
     values.update(changes)
-    return EligibilityAnswer(**values)  # type: ignore[arg-type]
+    return EligibilityAnswer(**values)
 
 
 CASES_271 = {
@@ -178,7 +178,7 @@ def status(**changes: object) -> ClaimStatusReply:
         "service_end": END,
     }
     values.update(changes)
-    return ClaimStatusReply(**values)  # type: ignore[arg-type]
+    return ClaimStatusReply(**values)
 
 
 def reply_277(*claims: ClaimStatusReply) -> StatusReply:
@@ -349,7 +349,7 @@ def claim_ack(number: str, accepted: bool, **changes: object) -> ClaimAck:
         "service_start": DOS,
     }
     values.update(changes)
-    return ClaimAck(**values)  # type: ignore[arg-type]
+    return ClaimAck(**values)
 
 
 def ack_277ca(*claims: ClaimAck) -> Ack277CA:
@@ -499,7 +499,7 @@ def test_277ca_text(case):
 def remit(*claims: RemitClaim, **changes: object) -> Remittance835:
     return Remittance835(
         "SANDBOX PAYER", "SBX01", "999999999", "TEST CLINIC", "1234567893", "SBX0001", DOS, END,
-        claims, **changes,  # type: ignore[arg-type]
+        claims, **changes,
     )  # fmt: skip
 
 

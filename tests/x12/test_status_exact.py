@@ -40,7 +40,7 @@ def request(**changes: object) -> StatusRequest:
         "claims": CLAIMS,
     }
     values.update(changes)
-    return StatusRequest(**values)  # type: ignore[arg-type]
+    return StatusRequest(**values)
 
 
 def framed(body: str) -> str:

@@ -84,7 +84,7 @@ def envelope(w: SegmentWriter, **header: object) -> str:
     values.update(header)
     interchange = InterchangeHeader(
         values.pop("sender_id"), values.pop("receiver_id"), 7, WHEN, **values
-    )  # type: ignore[arg-type]
+    )
     w.begin_interchange(interchange)
     return w.segments[0]
 
