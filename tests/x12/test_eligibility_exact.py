@@ -276,3 +276,12 @@ def test_eb01_empty_is_refused():
     assert (error.value.message, error.value.segment_id) == (
         "EB01 benefit information code is empty", "EB",
     )  # fmt: skip
+
+
+def test_a_271_of_another_guide_is_refused():
+    text = x271(SUBSCRIBER + "EB*1~\n").replace("005010X279A1", "005010X212")
+    with pytest.raises(X12Error) as error:
+        parse_271(text)
+    assert (error.value.message, error.value.segment_id) == (
+        "version '005010X212' is not 005010X279A1 (271)", "ST",
+    )  # fmt: skip

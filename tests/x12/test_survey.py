@@ -206,3 +206,13 @@ def test_identifiers_stop_after_200000_segments():
     filler = "REF*X~" * 199_999
     assert identifiers_in(ISA_LINE + filler + "CLP*LAST~").claim_numbers == set()
     assert identifiers_in(ISA_LINE + filler[6:] + "CLP*LAST~").claim_numbers == {"LAST"}
+
+
+def test_an_837_without_claims_charges_a_decimal_zero():
+    body = "ST*837*0001*005010X222A1~\nBHT*0019*00*B1*20260314*0905*CH~\nHL*1**20*1~\nSE*4*0001~\n"
+    group = f"GS*HC*A*B*20260314*0905*5*X*005010X222A1~\n{body}GE*1*5~\n"
+    totals = survey(ISA_LINE + group + "IEA*1*000000042~\n").totals()
+    assert totals == {
+        "837P": {"billing_providers": 1, "claims": 0, "service_lines": 0, "charge": Decimal(0)}
+    }
+    assert money(totals["837P"]["charge"]) == "0.00"  # a Decimal, not the int 0
