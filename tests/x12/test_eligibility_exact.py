@@ -263,10 +263,13 @@ def test_ls_hides_the_names_of_its_loop_until_le_or_the_next_eb():
 
 
 def test_names_and_rejections_before_any_hl():
-    # read leniently: an NM1*03 before any HL names nobody; an AAA there is the file's own
-    body = "NM1*03*1*DOE*JO~\nAAA*N**42~\n" + SUBSCRIBER.replace("AAA*Y**42*R~\n", "")
+    # read leniently: NM1, REF, DTP before any HL belong to nobody; an AAA there is the file's
+    before = "NM1*03*1*DOE*JO~\nREF*18*X~\nDTP*346*D8*20200101~\nAAA*N**42~\n"
+    body = before + SUBSCRIBER.replace("AAA*Y**42*R~\n", "")
     [answer] = parse_271(x271(body + "EB*1~\n"))
-    assert answer.patient_first_name == "JOHN"
+    assert (answer.patient_first_name, answer.plan_number, answer.dates) == (
+        "JOHN", "PLAN77", {"346": "20240101"},
+    )  # fmt: skip
     assert answer.rejections == [Rejection("", "N", "42", "")]
 
 
