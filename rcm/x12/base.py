@@ -91,7 +91,7 @@ GENDERS = frozenset({"F", "M", "U"})
 
 def check_provider_npi(npi: str) -> None:
     """NM109 of the provider: an NPI is 10 digits."""
-    if not (len(npi) == 10 and is_digits(npi, 10)):
+    if len(npi) != 10 or _DIGITS.fullmatch(npi) is None:
         raise X12Error(f"provider NPI {npi!r} is not 10 digits", segment_id="NM1")
 
 

@@ -379,19 +379,19 @@ class _Builder:
         if not kept:
             if not self.upper:
                 raise st.error("271 has no subscriber loop and no AAA rejection")
-            kept = [self._new(False)]
+            kept = [self._new()]
         for response in kept:
             response.rejections[:0] = self.upper
         return kept
 
-    def _new(self, dependent: bool) -> EligibilityResponse:
+    def _new(self) -> EligibilityResponse:
+        """A subscriber's response (a dependent's is copied from its subscriber's)."""
         return EligibilityResponse(
             control_number=self.control_number,
             payer_name=self.payer[0],
             payer_id=self.payer[1],
             provider_name=self.provider[0],
             provider_npi=self.provider[1],
-            is_dependent=dependent,
         )
 
     def need_current(self, seg: Segment) -> EligibilityResponse:
@@ -413,7 +413,7 @@ class _Builder:
         self.level, self.benefit, self.in_ls = level, None, False
         self.current = None
         if level == "22":
-            self.current = self.subscriber = self._new(False)
+            self.current = self.subscriber = self._new()
             self.responses.append(self.current)
         elif level == "23":
             self._dependent(seg)

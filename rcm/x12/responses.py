@@ -428,12 +428,12 @@ def write_271(
 
 
 def _benefit(w: SegmentWriter, b: Benefit) -> None:
-    types: list[str | Composite | None] = list(b.service_types)
+    types: list[str | Composite | None] = list(b.service_types)  # one type: no repetition
     w.add(
         "EB",
         b.code,
         "IND",
-        types if len(types) > 1 else types[0],
+        types,
         "",
         b.plan_name,
         b.time_period,

@@ -91,9 +91,7 @@ def kind_of(transaction: Transaction) -> str:
 def survey(data: bytes | str) -> Survey:
     """Read the whole file and every transaction in it; X12Error at the first thing wrong."""
     with gc_paused():
-        interchanges = read_interchanges(data)
-        if not interchanges:
-            raise X12Error("the file holds no interchange")
+        interchanges = read_interchanges(data)  # never empty: data must start with an ISA
         result = Survey(interchanges=[])
         for interchange in interchanges:
             if not interchange.groups:
