@@ -24,6 +24,7 @@ urlpatterns = [
         views.claim_edit_override_view,
         name="claim-edit-override",
     ),
+    path("claims/<int:pk>/scrub/", views.claim_scrub_view, name="claim-scrub"),
     path("claims/<int:pk>/note/", work_views.claim_note_view, name="claim-note"),
     path("claims/<int:pk>/assign/", work_views.claim_assign_view, name="claim-assign"),
     path("claims/<int:pk>/follow-up/", work_views.claim_follow_up_view, name="claim-follow-up"),

@@ -26,7 +26,7 @@ from claims.queues import (
     claim_queue_page,
     worklist_list,
 )
-from claims.scrubber import claim_edit_override
+from claims.scrubber import claim_edit_override, claim_scrub
 from claims.selectors import (
     claim_diagnoses_and_lines,
     claim_edit_get,
@@ -288,4 +288,30 @@ def claim_edit_override_view(request: AuthenticatedRequest, pk: int, edit_id: in
         messages.error(request, " ".join(error.messages))
         return _claim_page(request, claim, status=400)
     messages.success(request, f"Warning overridden on claim {claim.control_number}.")
+    return redirect("claim-detail", pk=pk)
+
+
+SCRUBBABLE = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
+
+
+@require_POST
+@role_required(*BILLING)
+def claim_scrub_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Scrub a draft or ready claim again: after its coverage, provider or payer rule was fixed
+    elsewhere, without editing the claim itself."""
+    claim = claim_get(user=request.user, pk=pk, roles=BILLING)
+    if claim.status not in SCRUBBABLE:
+        messages.error(
+            request,
+            f"Claim {claim.control_number} is {claim.get_status_display().lower()}: only a draft "
+            "or a ready claim is scrubbed again (correct it instead).",
+        )
+        return redirect("claim-detail", pk=pk)
+    result = claim_scrub(claim=claim, user=request.user)
+    if result.held:
+        messages.warning(request, f"Scrubbed: {result.counts}. The claim stays held.")
+    else:
+        messages.success(
+            request, f"Scrubbed: {result.counts}. Claim {claim.control_number} is ready."
+        )
     return redirect("claim-detail", pk=pk)

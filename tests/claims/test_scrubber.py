@@ -138,8 +138,17 @@ def test_an_error_cannot_be_overridden(practice_a, biller):
 
 def test_another_open_claim_for_the_same_service_is_a_duplicate(practice_a, biller):
     first = _claim(practice_a)
+    # The same service entered twice as two visits (one visit cannot hold two originals).
     second = ClaimFactory(
-        encounter=first.encounter, coverage=first.coverage, status=ClaimStatus.DRAFT
+        encounter__patient=first.patient,
+        encounter__date_of_service=first.service_date_from,
+        encounter__rendering_provider=first.rendering_provider,
+        patient=first.patient,
+        coverage=first.coverage,
+        rendering_provider=first.rendering_provider,
+        service_date_from=first.service_date_from,
+        service_date_to=first.service_date_to,
+        status=ClaimStatus.DRAFT,
     )
     ClaimDiagnosisFactory(claim=second)
     ClaimLineFactory(claim=second)
@@ -264,3 +273,31 @@ def test_venipuncture_beside_an_office_visit_needs_no_modifier_25(practice_a, bi
     claim.save(update_fields=["total_charge"])
 
     assert claim_scrub(claim=claim, user=biller).edits == []
+
+
+def test_scrub_again_from_the_claim_page_after_a_fix_elsewhere(client, practice_a, biller):
+    claim = _claim(practice_a, place_of_service="00")
+    claim_scrub(claim=claim, user=biller)
+    client.force_login(biller)
+    page = client.get(reverse("claim-detail", args=[claim.pk])).content.decode()
+    assert 'data-testid="scrub-again"' in page
+
+    type(claim).objects.filter(pk=claim.pk).update(place_of_service="11")  # fixed, e.g. by import
+    response = client.post(reverse("claim-scrub", args=[claim.pk]), follow=True)
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.READY
+    assert "Scrubbed: 0 errors, 0 warnings." in response.content.decode()
+    assert not ClaimEdit.objects.filter(claim=claim).exists()
+
+
+def test_scrub_again_refuses_a_submitted_claim_and_changes_nothing(client, practice_a, biller):
+    claim = _claim(practice_a, status=ClaimStatus.SUBMITTED)
+    client.force_login(biller)
+
+    response = client.post(reverse("claim-scrub", args=[claim.pk]), follow=True)
+
+    assert "only a draft or a ready claim is scrubbed again" in response.content.decode()
+    assert not _scrub_events(claim)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED

@@ -140,6 +140,7 @@ RULES: dict[str, Rule] = {
     "claim-queue-bulk": post(BILLING, queue=Literal("ready")),
     "claim-next": post(BILLING, queue=Literal("ready")),
     "claim-note": post(BILLING, pk="claim"),
+    "claim-scrub": post(BILLING, pk="claim"),
     "claim-assign": post(BILLING, pk="claim"),
     "claim-follow-up": post(BILLING, pk="claim"),
     "claim-hold": post(BILLING, pk="claim"),
