@@ -10,9 +10,11 @@ killed holding its lock) stays QUEUED until beat's sweep builds it (claims/tasks
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -195,6 +197,8 @@ def _batch_write(
     if refused:  # cannot happen under batches_build's locks; never send a claim it did not move
         raise RuntimeError(f"claims {sorted(refused)} left the queue while their batch was built")
     Claim.objects.filter(pk__in=claim_ids).update(submitted_at=now)
+    if settings.RCM_FAULT_PAUSE_IN_BATCH_SECONDS:  # the fault tests' window to kill a worker
+        time.sleep(settings.RCM_FAULT_PAUSE_IN_BATCH_SECONDS)
     return batch
 
 

@@ -329,6 +329,10 @@ RCM_SANDBOX_ROSTER = "patients.coverage.roster.DatabaseRoster"
 # The largest inbound X12 file (clearinghouse inbox, import_era) that is read and applied; a
 # larger one is quarantined by its size, only its first 64 KB fetched and kept.
 RCM_INBOUND_MAX_BYTES = env.int("RCM_INBOUND_MAX_BYTES", default=20 * 1024 * 1024)
+# Fault injection for tests/ops/test_faults.py only: a worker started with this set holds a
+# written batch's row locks this many seconds before committing, so that the test can kill it
+# mid-batch however fast batches are built. Never set it anywhere else.
+RCM_FAULT_PAUSE_IN_BATCH_SECONDS = env.float("RCM_FAULT_PAUSE_IN_BATCH_SECONDS", default=0.0)
 # The audit-log page finds a patient by name and walks to the rows that point at them; the model
 # is named here for the same reason (rcm.practice.audit loads it by name).
 RCM_AUDIT_PATIENT_MODEL = "patients.Patient"

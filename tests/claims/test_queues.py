@@ -177,7 +177,7 @@ def test_the_biller_home_costs_the_same_queries_for_any_number_of_claims(
     client.force_login(biller)
     client.get(reverse("home-biller"))
     today = timezone.localdate()
-    with django_assert_num_queries(19) as empty:
+    with django_assert_num_queries(20) as empty:
         client.get(reverse("home-biller"))
     for status in (S.READY, S.DENIED, S.REJECTED, S.ACCEPTED, S.DRAFT):
         for _ in range(12):

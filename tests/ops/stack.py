@@ -262,16 +262,21 @@ class Stack:
             raise AssertionError(f"driver {args} failed:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    def spawn(self, command: list[str], name: str) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, command: list[str], name: str, extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = open(self.base / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(  # noqa: S603
-            command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            command, env={**self.env, **(extra_env or {})}, cwd=REPO, stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         self.processes.append(process)
         return process
 
-    def worker(self, name: str = "worker") -> subprocess.Popen[bytes]:
+    def worker(
+        self, name: str = "worker", extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         """A Celery worker on every queue; returns once it is ready."""
         queues = "default,submission,inbox,status,eligibility,reports"
         process = self.spawn(
@@ -294,6 +299,7 @@ class Stack:
                 "INFO",
             ],
             name,
+            extra_env,
         )
         self.workers.append(process)
         wait_until(lambda: " ready." in self.log(name), 60, f"worker {name} to start")

@@ -86,7 +86,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
 ):
     practice = practices[0]
     biller = signed_in(base_url, practice["username"], practice["password"])
-    doomed = stack.worker("doomed")
+    # It holds the written batch's locks 30 s before committing: time enough to kill it
+    # mid-batch, however fast a batch of 40 claims is built.
+    doomed = stack.worker("doomed", {"RCM_FAULT_PAUSE_IN_BATCH_SECONDS": "30"})
 
     answer = submit_all_ready(biller, base_url)
     assert answer.status_code == 200 and f"{CLAIMS} claims queued" in answer.text
