@@ -43,7 +43,7 @@ from rcm.practice.models import Payer, Practice, Provider, User
 from rcm.x12 import claim837 as x12
 from rcm.x12.read837 import ClaimRead, read_837p
 
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MAX_CHARGE = Decimal("9999999999.99")
 _MAX_UNITS = Decimal("99999.99")
 

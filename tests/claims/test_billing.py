@@ -20,6 +20,7 @@ from claims.models import (
     FrequencyCode,
     SelfPayCharge,
 )
+from claims.scrub_types import ERROR, ScrubEdit
 from claims.scrubber import ScrubResult
 from claims.tasks import bill_coded_visits_task, bill_encounter_task
 from coding.models import ProcedureLine
@@ -91,9 +92,8 @@ def test_a_coded_visit_is_billed_to_its_primary_payer_and_scrubbed_ready(visit, 
 
 
 def test_a_claim_the_scrubber_holds_stays_draft(visit, biller, monkeypatch):
-    monkeypatch.setattr(
-        billing, "claim_scrub", lambda *, claim, user: ScrubResult(edits=["Payer id missing."])
-    )
+    held = ScrubResult(edits=[ScrubEdit(edit="payer.id", severity=ERROR, message="No payer id.")])
+    monkeypatch.setattr(billing, "claim_scrub", lambda *, claim, user: held)
 
     outcome = encounter_bill(encounter_id=visit.pk, user=biller)
 
