@@ -189,8 +189,13 @@ def _claim_refusal(claim: x12.Claim) -> str | None:
         line.service_date == datetime.date.min for line in claim.lines
     ):
         return "a service line has no date of service (DTP*472)"
-    if len(claim.place_of_service) > 2 or len(claim.prior_authorization) > 50:
-        return "its place of service or prior authorization is longer than X12 allows"
+    if len(claim.place_of_service) > 2:
+        return (
+            f"its place of service (CLM05-1) {claim.place_of_service!r} is not a 2-digit code "
+            "(are its components separated by another character than the file's ISA16?)"
+        )
+    if len(claim.prior_authorization) > 50:
+        return "its prior authorization (REF*G1) is longer than 50 characters"
     if any(len(code) > 10 for code in claim.diagnoses):
         return "a diagnosis code is longer than 10 characters"
     for number, line in enumerate(claim.lines, start=1):

@@ -86,11 +86,12 @@ def _result_page(
     request: AuthenticatedRequest, practice: Practice, result: ImportResult
 ) -> HttpResponse:
     ids = [claim.claim_id for claim in result.claims]
+    order = {claim_id: position for position, claim_id in enumerate(ids)}  # the file's order
     claims = Claim.objects.filter(pk__in=ids, practice=practice).select_related("patient", "payer")
     context = {
         "practice": practice,
         "result": result,
         "summary": result.summary(),
-        "claims": sorted(claims, key=lambda claim: ids.index(claim.pk)),
+        "claims": sorted(claims, key=lambda claim: order[claim.pk]),
     }
     return render(request, "claims/import_837_result.html", context)

@@ -33,6 +33,7 @@ from tests.factories import (
     PayerFactory,
     ProviderFactory,
 )
+from tests.x12.corpus import CORPUS
 from tests.x12.test_claim837 import batch, claim, line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -300,3 +301,31 @@ def test_a_claim_that_cannot_be_stored_is_left_out_with_its_reason(practice_b):
 
     assert [c.source_control_number for c in result.claims] == ["OK1"]
     assert "frequency 7" in result.not_imported[0]
+
+
+CORPUS_837 = sorted((CORPUS / "837P").glob("*")) if (CORPUS / "837P").is_dir() else []
+
+
+@pytest.mark.skipif(not CORPUS_837, reason="the shared X12 corpus is not beside the checkout")
+@pytest.mark.parametrize("path", [p for p in CORPUS_837 if p.is_file()], ids=lambda p: p.name)
+def test_files_from_other_systems_import_or_are_refused_whole(practice_b, path):
+    """Every claim is imported or left out with its reason; an unreadable file writes nothing;
+    a second import adds nothing."""
+    before = _nothing_written()
+    try:
+        result = imported(practice_b, path.read_bytes(), path.name)
+    except X12Error as error:
+        assert "line" in str(error) or "no transaction" in str(error)
+        assert _nothing_written() == before
+        return
+    claims = Claim.objects.filter(practice=practice_b)
+    assert claims.count() == len(result.claims)
+    assert len(result.claims) + len(result.not_imported) + len(result.duplicates_skipped) > 0
+    for reason in result.not_imported:
+        assert reason.endswith(".") and "was not imported: " in reason
+    counts = _nothing_written()
+
+    again = imported(practice_b, path.read_bytes(), path.name)
+
+    assert again.claims == [] and len(again.duplicates_skipped) == len(result.claims)
+    assert _nothing_written()[:4] == counts[:4]
