@@ -120,6 +120,14 @@ class Claim(models.Model):
     worked_at = models.DateTimeField(
         null=True, blank=True, help_text="When a biller last noted, assigned, held or followed up."
     )
+    # A claim imported from another system's 837P (claims/import837.py): the CLM01 it had there
+    # (the patient account number the client's system knows it by) and the file it came in.
+    source_control_number = models.CharField(
+        max_length=38, blank=True, help_text="CLM01 in the imported 837P it came from."
+    )
+    source_file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -155,6 +163,12 @@ class Claim(models.Model):
             # timely-filing alarm (date of service + the payer's window).
             models.Index(
                 fields=["practice", "status", "service_date_from"], name="claim_service_date_idx"
+            ),
+            # Serves the import's duplicate check: a claim imported before, by its number there.
+            models.Index(
+                fields=["practice", "source_control_number"],
+                condition=~models.Q(source_control_number=""),
+                name="claim_source_number_idx",
             ),
         ]
         constraints = [

@@ -6,6 +6,7 @@ from claims import (
     api,
     billing_views,
     correction_views,
+    import_views,
     paper_views,
     views,
     work_views,
@@ -57,6 +58,7 @@ urlpatterns += [
 ]
 
 urlpatterns += [
+    path("claims/import/", import_views.import_837_view, name="claims-import-837"),
     path("claims/unbilled/", billing_views.unbilled, name="claims-unbilled"),
     path(
         "claims/unbilled/<int:encounter_id>/bill/",

@@ -20,7 +20,7 @@ from rcm.x12.base import X12Error
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def _file_bytes(path: Path) -> bytes:
+def file_bytes(path: Path) -> bytes:
     """The file's bytes; ValueError with the reason when it is no readable regular file."""
     try:
         info = path.stat()
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         refused: list[str] = []
         for name in options["files"]:
             try:
-                findings = scrub_837_data(_file_bytes(Path(name)))
+                findings = scrub_837_data(file_bytes(Path(name)))
             except (X12Error, ValueError) as error:
                 refused.append(f"{name}: {error}")
                 continue
