@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -21,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.models import Claim
+from claims.corrections import claim_void
+from claims.models import Claim, ClaimStatus
 from claims.queue_forms import (
     MAX_ID,
     AssignForm,
@@ -32,6 +34,7 @@ from claims.queue_forms import (
     form_errors,
 )
 from claims.queues import QUEUES, SORTS, claim_queue_page
+from claims.scrubber import claim_scrub
 from claims.selectors import claim_get, claim_timeline_entries
 from claims.state import InvalidTransition
 from claims.submission import ClaimOnHold, claim_submit
@@ -285,3 +288,45 @@ class ClaimStatusCheckApi(APIView):
         except DjangoValidationError as error:
             raise ValidationError({"non_field_errors": error.messages}) from error
         return _done(claim, status.HTTP_202_ACCEPTED)
+
+
+SCRUBBABLE = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class ClaimVoidApi(APIView):
+    """Void the claim: one the payer has not adjudicated becomes void; an adjudicated one gets
+    a void claim (frequency 8, REF*F8 = the payer's claim number), answered here, and closes."""
+
+    class ClaimVoidInput(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True)
+
+    @extend_schema(tags=TAGS, request=ClaimVoidInput, responses=WRITE)
+    def post(self, request: Request, pk: int) -> Response:
+        claim, user = _billed_claim(request, pk)
+        data = _form_or_400(VoidForm, request.data)
+        try:
+            outcome = claim_void(claim=claim, user=user, reason=data["reason"])
+        except (DjangoValidationError, InvalidTransition) as error:
+            messages = getattr(error, "messages", None) or [str(error)]
+            raise ValidationError({"non_field_errors": messages}) from error
+        return _done(
+            outcome.claim, status.HTTP_201_CREATED if outcome.claim.pk != claim.pk else 200
+        )
+
+
+class ClaimScrubApi(APIView):
+    """Scrub a draft or ready claim again (after a fix made elsewhere); the claim as it is now."""
+
+    @extend_schema(tags=TAGS, request=None, responses=WRITE)
+    def post(self, request: Request, pk: int) -> Response:
+        claim, user = _billed_claim(request, pk)
+        if claim.status not in SCRUBBABLE:
+            raise ValidationError(
+                {"non_field_errors": ["Only a draft or a ready claim is scrubbed again."]}
+            )
+        claim_scrub(claim=claim, user=user)
+        return _done(claim)

@@ -154,6 +154,48 @@ def test_the_schema_documents_every_claim_endpoint(client, biller):
     schema = client.get(reverse("api-schema")).content.decode()
 
     for path in ("/assign/", "/follow-up/", "/hold/", "/release/", "/notes/", "/submit/",
-                 "/status-check/"):  # fmt: skip
+                 "/status-check/", "/void/", "/scrub/"):  # fmt: skip
         assert f"/api/claims/{{id}}{path}" in schema
     assert "amount_min" in schema
+
+
+def test_void_an_unsent_claim_and_refuse_one_already_void(biller, practice_a):
+    unsent = claim(practice_a, status=ClaimStatus.DRAFT)
+    api = api_for(biller)
+
+    answer = api.post(
+        reverse("api-claim-void", args=[unsent.pk]), {"reason": "Entered twice"}, format="json"
+    )
+
+    assert answer.status_code == 200 and answer.json()["status"] == ClaimStatus.VOID
+    again = api.post(reverse("api-claim-void", args=[unsent.pk]), {}, format="json")
+    assert again.status_code == 400
+    assert "void" in str(again.json()).lower()
+    assert ClaimEvent.objects.filter(claim=unsent, to_status=ClaimStatus.VOID).count() == 1
+
+
+def test_void_an_adjudicated_claim_without_a_payer_number_is_refused(biller, practice_a):
+    denied = claim(practice_a, status=ClaimStatus.DENIED, payer_claim_number="")
+
+    answer = api_for(biller).post(reverse("api-claim-void", args=[denied.pk]), {}, format="json")
+
+    assert answer.status_code == 400
+    assert "payer" in str(answer.json()).lower()
+    denied.refresh_from_db()
+    assert denied.status == ClaimStatus.DENIED and not denied.replacements.exists()
+
+
+def test_scrub_again_through_the_api(biller, practice_a):
+    from tests.factories import ClaimDiagnosisFactory, ClaimLineFactory
+
+    draft = claim(practice_a, status=ClaimStatus.DRAFT)
+    ClaimDiagnosisFactory(claim=draft)
+    ClaimLineFactory(claim=draft, position=1)
+    api = api_for(biller)
+
+    answer = api.post(reverse("api-claim-scrub", args=[draft.pk]), format="json")
+
+    assert answer.status_code == 200 and answer.json()["status"] == ClaimStatus.READY
+    submitted = claim(practice_a, status=ClaimStatus.SUBMITTED)
+    refused = api.post(reverse("api-claim-scrub", args=[submitted.pk]), format="json")
+    assert refused.status_code == 400 and "draft or a ready claim" in str(refused.json())
