@@ -233,11 +233,12 @@ def test_a_billers_day_from_coding_to_the_secondary(
 
 
 def denied_claim(practice, last_name: str, amount: str) -> Claim:
-    return ClaimFactory(
+    claim: Claim = ClaimFactory(
         encounter__patient__practice=practice, encounter__patient__last_name=last_name,
         encounter__patient__first_name="Sam", status=ClaimStatus.DENIED,
         total_charge=Decimal(amount),
     )  # fmt: skip
+    return claim
 
 
 def test_an_agency_biller_works_two_practices_in_one_queue(page, live_server, tmp_path):

@@ -20,7 +20,7 @@ from claims.models import (
     FrequencyCode,
     SelfPayCharge,
 )
-from claims.scrubber import ScrubResult
+from claims.scrub_types import ERROR, ScrubEdit, ScrubResult
 from claims.tasks import bill_coded_visits_task, bill_encounter_task
 from coding.models import ProcedureLine
 from patients.models import Encounter, EncounterStatus
@@ -92,7 +92,11 @@ def test_a_coded_visit_is_billed_to_its_primary_payer_and_scrubbed_ready(visit, 
 
 def test_a_claim_the_scrubber_holds_stays_draft(visit, biller, monkeypatch):
     monkeypatch.setattr(
-        billing, "claim_scrub", lambda *, claim, user: ScrubResult(edits=["Payer id missing."])
+        billing,
+        "claim_scrub",
+        lambda *, claim, user: ScrubResult(
+            edits=[ScrubEdit(edit="payer_id", severity=ERROR, message="Payer id missing.")]
+        ),
     )
 
     outcome = encounter_bill(encounter_id=visit.pk, user=biller)
