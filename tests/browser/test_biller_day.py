@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Claim
+from claims.models import BatchStatus, Claim
 from claims.state import ClaimStatus
 from coding.models import CodeSystem
 from denials.inbox import inbox_poll
@@ -108,9 +108,16 @@ def code_the_visit(page, base_url: str) -> None:
     pick(page, "Diagnosis 1", "DM2 hyperglycemia", "E11.65")
     pick(page, "Line 1 procedure code", "99213", "99213")
     page.get_by_label("Line 1 charge").fill("120.00")
+    page.get_by_label("Line 1 charge").press("Tab")  # leaving the field is its change
     expect(page.get_by_text("nothing stops")).to_be_visible()
     page.get_by_role("button", name="Coding complete").click()
     expect(page.get_by_role("alert").first).to_contain_text("complete")
+
+
+def sent(claim: Claim, times: int) -> bool:
+    """The claim went out `times` times: the batch is at the sandbox, its answers in the inbox
+    (the claim is SUBMITTED when its batch is built, a moment before the batch is sent)."""
+    return claim.submissions.filter(batch__status=BatchStatus.SENT).count() == times
 
 
 def status_of(claim: Claim) -> str:
@@ -148,7 +155,7 @@ def test_a_billers_day_from_coding_to_the_secondary(
     page.get_by_label("With the selected claims").select_option("submit")
     page.get_by_test_id("bulk-apply").click()
     expect(page.get_by_role("alert")).to_contain_text("1 queued for the next batch")
-    worker.wait_for(lambda: status_of(claim) == ClaimStatus.SUBMITTED)
+    worker.wait_for(lambda: sent(claim, 1))
     inbox_poll()  # what beat does: the 999 and the 277CA come back
     assert status_of(claim) == ClaimStatus.REJECTED
 
@@ -184,7 +191,7 @@ def test_a_billers_day_from_coding_to_the_secondary(
     # Resubmitted from the claim page: accepted, and the 835 pays it.
     page.get_by_role("button", name="Submit", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("queued for the next batch")
-    worker.wait_for(lambda: status_of(claim) == ClaimStatus.SUBMITTED)
+    worker.wait_for(lambda: sent(claim, 2))
     inbox_poll()
     page.reload()
     expect(page.get_by_test_id("claim-status")).to_have_text("Paid")
