@@ -102,10 +102,12 @@ def _claim_snapshot_create(
         )
         for line in lines
     )
-    # The timeline starts here; claim_transition writes every later event.
+    # The timeline starts here; claim_transition writes every later event. Without a user the
+    # claim was made by billing's task (the timeline shows the source where it has no person).
     ClaimEvent.objects.create(
-        claim=claim, from_status="", to_status=ClaimStatus.DRAFT, user=user, note=note
-    )
+        claim=claim, from_status="", to_status=ClaimStatus.DRAFT, user=user, note=note,
+        source="user" if user is not None else "billing",
+    )  # fmt: skip
     return claim
 
 
