@@ -12,11 +12,12 @@ from claims.corrections import (
     correction_refusal,
     edit_refusal,
 )
-from claims.models import Claim
+from claims.models import Claim, ClaimStatus
 from rcm.practice.permissions import BILLING
 from rcm.practice.selectors import user_has_role
 
 register = template.Library()
+WITH_DENIED_LINES = frozenset({ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID})
 
 
 @register.simple_tag(takes_context=True)
@@ -27,7 +28,9 @@ def correction_actions(context: template.Context, claim: Claim) -> dict[str, Any
     if not bills:
         return {"any": False}
     refusal = correction_refusal(claim)
-    can_rebill = claim.status in CORRECTABLE and (
+    # Only a claim the payer did not pay in full has denied lines to rebill (a claim with a
+    # line denied is partially paid); a paid claim's page would offer a button that does nothing.
+    can_rebill = claim.status in WITH_DENIED_LINES and (
         correction_refusal(claim, needs_payer_number=False) is None
     )
     actions = {

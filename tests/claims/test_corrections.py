@@ -412,3 +412,19 @@ def test_lines_moved_to_another_payer_do_not_block_correcting_the_claim_later(
     assert next_payer_refusal(claim) == (
         f"Claim {replacement.control_number} corrects this one: bill the next payer from it."
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [(S.DENIED, True), (S.PARTIALLY_PAID, True), (S.PAID, False), (S.CLOSED, False)],
+)
+def test_rebill_the_denied_lines_is_offered_only_when_something_was_denied(
+    client, biller, practice_a, status, offered
+):
+    claim = adjudicated_claim(practice_a)
+    Claim.objects.filter(pk=claim.pk).update(status=status)
+    client.force_login(biller)
+
+    page = client.get(reverse("claim-detail", args=[claim.pk])).content.decode()
+
+    assert ("Rebill the denied lines" in page) is offered
