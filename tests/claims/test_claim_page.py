@@ -153,9 +153,9 @@ def test_the_claim_page_costs_the_same_queries_however_long_its_history(
     claim = paid_claim(practice_a)
     client.force_login(biller)
     client.get(reverse("claim-detail", args=[claim.pk]))
-    # 34: the claim, its lines and codes, remittances, timeline, scrub edits, corrections, the
-    # billers to assign: a fixed number, whatever the history (checked below).
-    with django_assert_num_queries(34) as short:
+    # 35: the claim, its lines and codes, remittances, timeline, scrub edits, corrections, the
+    # claims billed after it, the billers to assign: a fixed number, whatever the history.
+    with django_assert_num_queries(35) as short:
         client.get(reverse("claim-detail", args=[claim.pk]))
     for index in range(2, 8):
         ClaimDiagnosisFactory(claim=claim, position=index + 1, code="E119")
@@ -250,3 +250,18 @@ def test_another_practices_claim_is_not_found(client, biller, practice_b):
 
     assert client.get(reverse("claim-detail", args=[claim.pk])).status_code == 404
     assert client.post(reverse("claim-note", args=[claim.pk]), {"text": "x"}).status_code == 404
+
+
+def test_the_primary_links_to_the_claim_billed_to_the_next_payer(client, biller, practice_a):
+    primary = ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.PAID)
+    secondary = ClaimFactory(
+        encounter=primary.encounter, primary_claim=primary, status=ClaimStatus.READY
+    )
+    client.force_login(biller)
+
+    page = client.get(reverse("claim-detail", args=[primary.pk])).content.decode()
+
+    assert (
+        f'Billed to the next payer as <a href="/claims/{secondary.pk}/">claim '
+        f"{secondary.control_number}</a> (ready to submit)" in page
+    )
