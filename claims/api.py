@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.corrections import claim_void
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim
 from claims.queue_forms import (
     MAX_ID,
     AssignForm,
@@ -34,7 +34,7 @@ from claims.queue_forms import (
     form_errors,
 )
 from claims.queues import QUEUES, SORTS, claim_queue_page
-from claims.scrubber import claim_scrub
+from claims.scrubber import SCRUBBABLE, claim_scrub
 from claims.selectors import claim_get, claim_timeline_entries
 from claims.state import InvalidTransition
 from claims.submission import ClaimOnHold, claim_submit
@@ -288,9 +288,6 @@ class ClaimStatusCheckApi(APIView):
         except DjangoValidationError as error:
             raise ValidationError({"non_field_errors": error.messages}) from error
         return _done(claim, status.HTTP_202_ACCEPTED)
-
-
-SCRUBBABLE = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
 
 
 class VoidForm(forms.Form):

@@ -27,7 +27,11 @@ from rcm.practice.models import PayerRule, User
 from rcm.practice.payer_rules import PayerRuleSpec, code_ranges_parse
 from rcm.x12 import claim837 as x12
 
+# A biller may scrub these again by hand (claim page, API); later statuses are corrected.
+SCRUBBABLE = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
+
 __all__ = [
+    "SCRUBBABLE",
     "ScrubEdit",
     "ScrubResult",
     "claim_edit_override",

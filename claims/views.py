@@ -26,7 +26,7 @@ from claims.queues import (
     claim_queue_page,
     worklist_list,
 )
-from claims.scrubber import claim_edit_override, claim_scrub
+from claims.scrubber import SCRUBBABLE, claim_edit_override, claim_scrub
 from claims.selectors import (
     claim_diagnoses_and_lines,
     claim_edit_get,
@@ -289,9 +289,6 @@ def claim_edit_override_view(request: AuthenticatedRequest, pk: int, edit_id: in
         return _claim_page(request, claim, status=400)
     messages.success(request, f"Warning overridden on claim {claim.control_number}.")
     return redirect("claim-detail", pk=pk)
-
-
-SCRUBBABLE = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
 
 
 @require_POST
