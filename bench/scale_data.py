@@ -154,7 +154,9 @@ def _text_array(values: Sequence[str]) -> str:
 
 
 def triggers_set(*, enabled: bool) -> None:
-    """The audit triggers off while loading (ALTER TABLE is transactional: a rollback restores)."""
+    """The audit triggers off while loading (ALTER TABLE is transactional: a rollback restores).
+
+    The claim tallies' triggers (ClaimTally) stay on: the pages read their totals from them."""
     with connection.cursor() as cursor:
         # Django's foreign keys are checked at commit (deferred): check the loaded rows now, as
         # ALTER TABLE refuses a table with checks still pending.
@@ -162,7 +164,8 @@ def triggers_set(*, enabled: bool) -> None:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
-            "WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%s)",
+            "WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%s) "
+            "AND tgname LIKE '%%\\_audit'",
             [list(LOADED_TABLES)],
         )
         for table, trigger in cursor.fetchall():

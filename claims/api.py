@@ -9,7 +9,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,6 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,9 +36,9 @@ from claims.queue_forms import (
     NoteForm,
     form_errors,
 )
-from claims.queues import QUEUES, SORTS, claim_queue_page
+from claims.queues import QUEUES, SORTS, QueuePage, QueueRows, claim_queue_page
 from claims.scrubber import SCRUBBABLE, claim_scrub
-from claims.selectors import claim_get, claim_timeline_entries
+from claims.selectors import Totals, claim_get, claim_timeline_entries
 from claims.state import InvalidTransition
 from claims.submission import ClaimOnHold, claim_submit
 from claims.work import (
@@ -139,10 +142,44 @@ FILTERS = [
 ]  # fmt: skip
 
 
+class ClaimPagination(PageNumberPagination):
+    """Pages of a queue whose count (and charges) the queue already knows: from the tallies the
+    database keeps when the filters allow, so a page of a million claims counts nothing."""
+
+    totals: Totals | None = None
+
+    def paginate_queue(self, page: QueuePage, request: Request, view: APIView) -> list[Claim]:
+        self.totals = totals = page.totals
+
+        class Counted(Paginator):
+            @cached_property
+            def count(self) -> int:
+                return totals.count
+
+        self.django_paginator_class = Counted
+        return list(self.paginate_queryset(QueueRows(page), request, view) or [])
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        if self.totals is not None:
+            response.data["charges"] = f"{self.totals.charges:.2f}"
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        found = super().get_paginated_response_schema(schema)
+        found["properties"]["charges"] = {
+            "type": "string", "example": "12345.00",
+            "description": "The charges of every claim the filters match, not only this page.",
+        }  # fmt: skip
+        return found
+
+
 class ClaimListApi(generics.GenericAPIView):
-    """Claims of a queue (default: all), filtered, searched and sorted like the queue pages."""
+    """Claims of a queue (default: all), filtered, searched and sorted like the queue pages,
+    with the count and charges of all the claims matched."""
 
     serializer_class = ClaimOutput
+    pagination_class = ClaimPagination
 
     @extend_schema(tags=TAGS, parameters=FILTERS, responses=ClaimOutput(many=True))
     def get(self, request: Request) -> Response:
@@ -159,7 +196,8 @@ class ClaimListApi(generics.GenericAPIView):
             sort=form.cleaned_data.get("sort") or "oldest", now=timezone.now(),
             roles=CLAIM_READERS,
         )  # fmt: skip
-        page = self.paginate_queryset(page_of.claims)
+        assert isinstance(self.paginator, ClaimPagination)
+        page = self.paginator.paginate_queue(page_of, request, self)
         return self.get_paginated_response(ClaimOutput(page, many=True).data)
 
 

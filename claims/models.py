@@ -161,8 +161,18 @@ class Claim(models.Model):
             models.Index(fields=["practice", "status", "total_charge"], name="claim_amount_idx"),
             # Serves the queues sorted by age (sort=age: oldest date of service first) and the
             # timely-filing alarm (date of service + the payer's window).
+            # The payer and the charge ride along, so that counting the claims nearing the
+            # filing limit reads the index alone.
             models.Index(
-                fields=["practice", "status", "service_date_from"], name="claim_service_date_idx"
+                fields=["practice", "status", "service_date_from"],
+                include=["payer", "total_charge"],
+                name="claim_service_date_idx",
+            ),
+            # Serves Needs investigation's count: claims a biller worked lately (claims.queues).
+            models.Index(
+                fields=["practice", "status", "worked_at"],
+                condition=models.Q(worked_at__isnull=False),
+                name="claim_worked_idx",
             ),
             # Serves the import's duplicate check: a claim imported before, by its number there.
             models.Index(
@@ -502,3 +512,30 @@ class SelfPayCharge(models.Model):
 
     def __str__(self) -> str:
         return f"Self-pay {self.encounter_id}: {self.amount}"
+
+
+class ClaimTally(models.Model):
+    """How many claims, and how much charged, per practice, status and hold: the totals of the
+    biller's home and of the status queues without counting a million claims on every page.
+
+    Kept by the database, not by Python: statement-level triggers on claims_claim (migration
+    0013) add one row of differences per (practice, status, on_hold) that a statement changed,
+    so no writer can forget it (the state machine, bulk moves, imports and SQL loads alike) and
+    two writers never wait on one counter row. Read with SUM(...) GROUP BY (claims.selectors
+    `claim_tallies`); `claim_tallies_compact` (beat, every few minutes) folds the differences
+    back into one row per key. The rows of one key always sum to the live count.
+    """
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # claim_tally_idx leads with it
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    on_hold = models.BooleanField()
+    claims = models.BigIntegerField()
+    charges = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "status"], name="claim_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} {self.status} hold={self.on_hold}: {self.claims}"

@@ -16,10 +16,10 @@ totals (one aggregate), the page of rows (one SELECT with its joins), and the fe
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Count as CountOf
 from django.db.models import (
@@ -32,9 +32,10 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 
 from claims.models import Claim, ClaimEvent, ClaimStatus, SavedWorklist
-from claims.selectors import Totals, scrubber_holds_q
+from claims.selectors import Tallies, Totals, claim_tallies, scrubber_holds_q, tallied_totals
 from rcm.practice.permissions import BILLING
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -100,24 +101,66 @@ def _days(field_name: str, times: int = 1) -> ExpressionWrapper:
     )
 
 
+def _payers_days(aggregate: str, column: str, times: int = 1) -> ExpressionWrapper:
+    """The min or max of a payer column, in days, as an interval: a subquery PostgreSQL runs once
+    (an InitPlan), so that it bounds an index range where the per-payer condition cannot."""
+    return ExpressionWrapper(
+        # Both names are this module's constants, never input.
+        RawSQL(f"(SELECT coalesce({aggregate}({column}), 0) FROM practice_payer)", [])  # noqa: S611
+        * Value(datetime.timedelta(days=times)),
+        output_field=DurationField(),
+    )
+
+
 def overdue_q(now: datetime.datetime) -> Q:
-    """Sent, no answer past the payer's turnaround (a join to the payer, no per-payer loop)."""
-    return Q(status__in=WITH_PAYER, status_changed_at__lt=now - _days("payer__turnaround_days"))
+    """No answer past the payer's turnaround (a join to the payer, no per-payer loop); the
+    caller names the statuses (WITH_PAYER). The second bound, by the shortest turnaround of any
+    payer, only lets PostgreSQL stop the index range early."""
+    return Q(
+        status_changed_at__lt=now - _days("payer__turnaround_days"),
+    ) & Q(status_changed_at__lt=now - _payers_days("min", "turnaround_days"))
+
+
+def _answered_lately_q(now: datetime.datetime, times: int = 1) -> Q:
+    """The claims `overdue_q` (times 1) or the stale condition (times 2) leaves out: changed
+    within `times` of the payer's turnaround. Bounded by the longest turnaround, so it reads
+    only the recent end of the index."""
+    return Q(status_changed_at__gte=now - _days("payer__turnaround_days", times)) & Q(
+        status_changed_at__gte=now - _payers_days("max", "turnaround_days", times)
+    )
+
+
+def _worked_lately_q(now: datetime.datetime) -> Q:
+    """Claims changed before the stale cut but worked by a biller since (claim_worked_idx)."""
+    cut = now - _days("payer__turnaround_days", INVESTIGATE_AFTER_TURNAROUNDS)
+    return Q(status_changed_at__lt=cut, worked_at__gte=cut) & Q(
+        worked_at__gte=now - _payers_days("max", "turnaround_days", INVESTIGATE_AFTER_TURNAROUNDS)
+    )
 
 
 def timely_q(today: datetime.date) -> Q:
+    """Within TIMELY_FILING_WARNING_DAYS of the payer's filing limit (or past it); the caller
+    names the statuses (NOT_YET_ACCEPTED). Bounded by the longest window of any payer."""
     limit = today + datetime.timedelta(days=TIMELY_FILING_WARNING_DAYS)
     return Q(
-        status__in=NOT_YET_ACCEPTED,
         service_date_from__lte=ExpressionWrapper(
             Value(limit) - _days("payer__timely_filing_days"), output_field=DateField()
         ),
+    ) & Q(
+        service_date_from__lte=ExpressionWrapper(
+            Value(limit) - _payers_days("min", "timely_filing_days"), output_field=DateField()
+        )
     )
 
 
 def queue_filter(queue: Queue, *, user: Viewer, now: datetime.datetime) -> Q:
     """The queue's claims, as one condition (the fence is the caller's)."""
-    q = Q(status__in=queue.statuses)
+    return Q(status__in=queue.statuses) & queue_condition_q(queue, user=user, now=now)
+
+
+def queue_condition_q(queue: Queue, *, user: Viewer, now: datetime.datetime) -> Q:
+    """What the queue asks beyond its statuses (Q() for a queue of statuses only)."""
+    q = Q()
     today = now.date()
     if queue.condition == "not_held":
         q &= Q(on_hold=False)
@@ -136,6 +179,13 @@ def queue_filter(queue: Queue, *, user: Viewer, now: datetime.datetime) -> Q:
         q &= timely_q(today)
     return q
 
+
+# Sorts with an index that leads with (practice, status): claim_queue_idx, claim_service_date_idx
+# and claim_amount_idx. A page in these orders is read range by range (QueuePage.slice) when the
+# fence and the queue make at most MAX_ARMS (practice, status) pairs.
+ARMED_SORTS = frozenset({"oldest", "age", "amount"})
+ROW_JOINS = ("patient", "payer", "practice", "assignee", "coverage")  # what a queue row shows
+MAX_ARMS = 150
 
 AGE_BUCKETS = {"0-30": (0, 30), "31-60": (31, 60), "61-90": (61, 90), "91-120": (91, 120),
                "120+": (121, None)}  # fmt: skip
@@ -168,7 +218,16 @@ class ClaimCriteria:
     reason: str = ""
     search: str = ""
 
-    def condition(self, *, user: Viewer, today: datetime.date) -> Q:
+    def condition(
+        self,
+        *,
+        user: Viewer,
+        today: datetime.date,
+        fence: Iterable[int] = (),
+        statuses: bool = True,
+    ) -> Q:
+        """The criteria as one condition; without the statuses when `statuses` is False (the
+        caller then narrows the statuses itself)."""
         q = Q()
         if self.practice:
             q &= Q(practice_id=self.practice)
@@ -176,7 +235,7 @@ class ClaimCriteria:
             q &= Q(payer_id=self.payer)
         if self.provider:
             q &= Q(rendering_provider_id=self.provider)
-        if self.statuses:
+        if self.statuses and statuses:
             q &= Q(status__in=self.statuses)
         if self.service_from:
             q &= Q(service_date_from__gte=self.service_from)
@@ -195,12 +254,22 @@ class ClaimCriteria:
         if self.follow_up_due:
             q &= Q(follow_up_on__lte=today)
         if self.near_filing_limit:
-            q &= timely_q(today)
+            q &= Q(status__in=NOT_YET_ACCEPTED) & timely_q(today)
         if self.reason:
             q &= Q(pk__in=ClaimEvent.objects.filter(note__icontains=self.reason).values("claim_id"))
         if self.search:
-            q &= search_q(self.search)
+            q &= search_q(self.search, fence=fence)
         return q
+
+    def tallied(self) -> bool:
+        """True when only the practice and statuses are chosen: totals the tallies answer."""
+        return not any(
+            (
+                self.payer, self.provider, self.service_from, self.service_to, self.age,
+                self.amount_min is not None, self.amount_max is not None, self.assignee,
+                self.follow_up_due, self.near_filing_limit, self.reason, self.search.strip(),
+            )
+        )  # fmt: skip
 
     def _assignee_q(self, user: Viewer) -> Q:
         if self.assignee == "me":
@@ -212,18 +281,64 @@ class ClaimCriteria:
         return Q()
 
 
-def search_q(text: str) -> Q:
-    """A claim number, a member id, or the start of a patient's last (or "last, first") name."""
+# A name that matches more patients than this is too short to be a search; the claims of the
+# first SEARCH_PATIENTS_MAX are shown (the count says "of" those), and the biller types more.
+SEARCH_PATIENTS_MAX = 2000
+
+
+def search_q(text: str, *, fence: Iterable[int]) -> Q:
+    """A claim number (ours, the payer's, or the sending system's), a member id, or the start of
+    a patient's last (or "last, first", or "first last") name.
+
+    The patients and coverages are found first, each on its own index (the prefix indexes of
+    patient search), and the claims then by their ids: an OR across joined tables would make
+    PostgreSQL read every claim of the practice. Two small queries, then one indexed condition.
+    """
+    from patients.models import Coverage, Patient
+
     text = text.strip()
-    q = Q(control_number__iexact=text) | Q(coverage__member_id__iexact=text)
+    fence = list(fence)
+    numbers = {text, text.upper()}
+    q = (
+        Q(control_number__in=numbers)
+        | Q(payer_claim_number__in=numbers)
+        | Q(source_control_number__in=numbers)
+    )
+    coverage_ids = list(
+        Coverage.objects.filter(practice_id__in=fence, member_id__iexact=text).values_list(
+            "id", flat=True
+        )[:SEARCH_PATIENTS_MAX]
+    )
     last, _, first = (part.strip() for part in text.partition(","))
-    name = Q(patient__last_name__istartswith=last)
+    name = Q(last_name__istartswith=last)
     if first:
-        name &= Q(patient__first_name__istartswith=first)
+        name &= Q(first_name__istartswith=first)
     elif " " in text:
         first_word, _, rest = text.partition(" ")
-        name |= Q(patient__first_name__istartswith=first_word, patient__last_name__istartswith=rest)
-    return q | name
+        name |= Q(first_name__istartswith=first_word, last_name__istartswith=rest.strip())
+    patient_ids = list(
+        Patient.objects.filter(name, practice_id__in=fence)
+        .order_by()
+        .values_list("id", flat=True)[:SEARCH_PATIENTS_MAX]
+    )
+    if coverage_ids:
+        q |= Q(coverage_id__in=coverage_ids)
+    if patient_ids:
+        q |= Q(patient_id__in=patient_ids)
+    return q
+
+
+# Queue conditions the tallies answer: (statuses, on_hold or None for either).
+TALLIED_CONDITIONS: dict[str, bool | None] = {"": None, "not_held": False, "held": True}
+
+
+def _tally_hold(queue: Queue) -> tuple[bool, bool | None]:
+    """(whether ClaimTally answers this queue's totals, which holds it counts)."""
+    if queue.condition == "scrubber":
+        return scrubber_holds_q() == Q(), None
+    if queue.condition in TALLIED_CONDITIONS:
+        return True, TALLIED_CONDITIONS[queue.condition]
+    return False, None
 
 
 @dataclass
@@ -232,17 +347,120 @@ class QueuePage:
     claims: QuerySet[Claim]
     filtered: QuerySet[Claim]  # the same claims, without joins or order: for the totals
     several_practices: bool
+    fence: list[int] = field(default_factory=list)
+    criteria: ClaimCriteria | None = None
+    sort: str = "oldest"
+    # The conditions beyond practice and status: what each (practice, status) range filters by.
+    rest: Q = field(default_factory=Q)
+    now: datetime.datetime | None = None
     _totals: Totals | None = None
+
+    def practices(self) -> list[int]:
+        criteria = self.criteria or ClaimCriteria()
+        return [p for p in self.fence if not criteria.practice or p == criteria.practice]
+
+    def statuses(self) -> list[str]:
+        chosen = (self.criteria or ClaimCriteria()).statuses
+        return [s for s in self.queue.statuses if not chosen or s in chosen]
+
+    def _arms(self) -> list[tuple[int, str]] | None:
+        """The (practice, status) pairs the page is read from, one ordered index range each, or
+        None when the sort has no such index or the pairs are too many."""
+        if self.sort not in ARMED_SORTS:
+            return None
+        arms = [(p, s) for p in self.practices() for s in self.statuses()]
+        return arms if 1 < len(arms) <= MAX_ARMS else None
+
+    def _first_ids(self, stop: int, extra: Q) -> QuerySet[Claim, int] | None:
+        """The ids of the first `stop` claims of every arm (UNION ALL of ordered index ranges):
+        what a merge of the per-practice, per-status index ranges would read."""
+        arms = self._arms()
+        if arms is None:
+            return None
+        order = SORTS[self.sort]
+        # Each range from the bare conditions: repeating the fence and the statuses beside the
+        # range's own practice and status makes the planner think the range tiny and sort it.
+        parts = [
+            Claim.objects.filter(self.rest, extra, practice_id=practice, status=status)
+            .order_by(*order)
+            .values_list("id", flat=True)[:stop]
+            for practice, status in arms
+        ]
+        return parts[0].union(*parts[1:], all=True)
+
+    def slice(self, start: int, stop: int) -> list[Claim]:
+        """Rows `start` to `stop` of the queue, in its order: one query.
+
+        `practice IN (…) AND status IN (…) ORDER BY x` cannot be read in order from an index
+        that leads with practice and status, so PostgreSQL would sort the whole queue (every
+        claim of the practices, for "All claims"). Read instead the first `stop` rows of each
+        (practice, status) range in index order and sort only those: the cost grows with the
+        page and the number of ranges, not with the claims in the table.
+        """
+        ids = self._first_ids(stop, Q())
+        if ids is None:
+            return list(self.claims[start:stop])
+        # The ranges applied every condition already: only the ids, joined and ordered.
+        rows = (
+            Claim.objects.filter(id__in=ids).select_related(*ROW_JOINS).order_by(*SORTS[self.sort])
+        )
+        return list(rows[start:stop])
+
+    def next_candidates(self, count: int) -> QuerySet[Claim]:
+        """The claims "Next claim" chooses among: the first `count` unassigned ones not on hold
+        of each range (all of the queue when it is read in one piece)."""
+        unassigned = Q(assignee__isnull=True, on_hold=False)
+        ids = self._first_ids(count, unassigned)
+        found = self.claims.filter(unassigned)
+        return found if ids is None else found.filter(id__in=ids)
 
     @property
     def totals(self) -> Totals:
-        """The count and charges of the whole queue (one aggregate query, on first use)."""
+        """The count and charges of the whole queue, on first use: from the tallies when the
+        queue is a set of statuses (and a hold) and the filters only narrow the practice or the
+        statuses, otherwise one aggregate query over the filtered claims."""
         if self._totals is None:
-            found = self.filtered.aggregate(count=CountOf("id"), charges=Sum("total_charge"))
-            self._totals = Totals(
-                self.queue.label, found["count"], found["charges"] or Decimal("0.00")
-            )
+            self._totals = self._tallied() or self._counted()
         return self._totals
+
+    def _tallied(self) -> Totals | None:
+        if not (self.criteria or ClaimCriteria()).tallied():
+            return None
+        return queue_totals(
+            self.queue, practices=self.practices(), statuses=self.statuses(),
+            tallies=claim_tallies(practice_ids=self.practices()), now=self.now,
+        )  # fmt: skip
+
+    def _counted(self) -> Totals:
+        found = self.filtered.aggregate(count=CountOf("id"), charges=Sum("total_charge"))
+        return Totals(self.queue.label, found["count"], found["charges"] or Decimal("0.00"))
+
+
+class QueueRows(Sequence[Claim]):
+    """A queue as a paginator's object list: its length is the queue's count, and a slice is
+    read by QueuePage.slice (Django's Paginator and DRF's page pagination only slice it)."""
+
+    def __init__(self, page: QueuePage) -> None:
+        self.page = page
+
+    def __len__(self) -> int:
+        return self.page.totals.count
+
+    @overload
+    def __getitem__(self, index: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Claim]: ...
+
+    def __getitem__(self, index: int | slice) -> Claim | list[Claim]:
+        if isinstance(index, int):
+            found = self.page.slice(index, index + 1)
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step not in (None, 1):
+            raise TypeError("A queue is read a page at a time.")
+        return self.page.slice(index.start or 0, len(self) if index.stop is None else index.stop)
 
 
 def claim_queue_page(
@@ -261,14 +479,49 @@ def claim_queue_page(
     """
     if fence is None:
         fence = practice_ids_for(user=user, roles=roles)
-    condition = queue_filter(queue, user=user, now=now)
+    rest = queue_condition_q(queue, user=user, now=now)
     if criteria is not None:
-        condition &= criteria.condition(user=user, today=now.date())
-    claims = Claim.objects.filter(condition, practice_id__in=fence)
-    rows = claims.select_related("patient", "payer", "practice", "assignee", "coverage").order_by(
-        *SORTS.get(sort, SORTS["oldest"])
+        rest &= criteria.condition(user=user, today=now.date(), fence=fence, statuses=False)
+    statuses = [s for s in queue.statuses if not criteria or not criteria.statuses
+                or s in criteria.statuses]  # fmt: skip
+    claims = Claim.objects.filter(rest, practice_id__in=fence)
+    if set(statuses) != set(ClaimStatus.values):  # "All claims" needs no status condition
+        claims = claims.filter(status__in=statuses)
+    rows = claims.select_related(*ROW_JOINS).order_by(*SORTS.get(sort, SORTS["oldest"]))
+    return QueuePage(
+        queue=queue, claims=rows, filtered=claims, several_practices=len(fence) > 1,
+        fence=list(fence), criteria=criteria, sort=sort if sort in SORTS else "oldest",
+        rest=rest, now=now,
+    )  # fmt: skip
+
+
+def queue_totals(
+    queue: Queue,
+    *,
+    practices: list[int],
+    statuses: Sequence[str],
+    tallies: Tallies,
+    now: datetime.datetime | None,
+) -> Totals | None:
+    """The queue's count and charges from the tallies, when they can say: a queue of statuses
+    and a hold, directly; Waiting on payer and Needs investigation as the tallies of their
+    statuses less the claims answered (or worked) lately, which a range at the recent end of an
+    index finds. None for the others (the caller counts them)."""
+    tallied, on_hold = _tally_hold(queue)
+    if tallied:
+        return tallied_totals(tallies, label=queue.label, statuses=statuses, on_hold=on_hold)
+    if now is None or queue.condition not in ("overdue", "stale"):
+        return None
+    whole = tallied_totals(tallies, label=queue.label, statuses=statuses)
+    lately = _answered_lately_q(now, 1 if queue.condition == "overdue" else 2)
+    if queue.condition == "stale":
+        lately |= _worked_lately_q(now)
+    found = Claim.objects.filter(lately, practice_id__in=practices, status__in=statuses).aggregate(
+        n=CountOf("id"), charges=Sum("total_charge")
     )
-    return QueuePage(queue=queue, claims=rows, filtered=claims, several_practices=len(fence) > 1)
+    return Totals(
+        queue.label, whole.count - found["n"], whole.charges - (found["charges"] or Decimal(0))
+    )
 
 
 def claim_queue_counts(
@@ -276,36 +529,27 @@ def claim_queue_counts(
 ) -> dict[str, Totals]:
     """Every queue's count and charges, in a fixed number of queries.
 
-    The status-only queues come from one GROUP BY status over claim_amount_idx (an index-only
-    scan: practice, status, total_charge); the others each from one aggregate over their own
-    partial index or their statuses' slice of claim_queue_idx.
+    The queues that are a set of statuses (and a hold) come from one read of the tallies the
+    database keeps (ClaimTally); the others (waiting, investigate, follow-ups, timely) each from
+    one aggregate over their statuses' slice of an index.
     """
     if fence is None:
         fence = practice_ids_for(user=user, roles=BILLING)
     claims = Claim.objects.filter(practice_id__in=fence)
-    by_status: dict[str, Any] = {
-        row["status"]: row
-        for row in claims.values("status").annotate(n=CountOf("id"), charges=Sum("total_charge"))
-    }
+    tallies = claim_tallies(practice_ids=fence)
     counts: dict[str, Totals] = {}
     for key, queue in QUEUES.items():
-        if queue.condition in ("", "scrubber") and _scrubber_is_status_only(queue):
-            rows = [by_status[s] for s in queue.statuses if s in by_status]
-            counts[key] = Totals(
-                queue.label,
-                sum(row["n"] for row in rows),
-                sum((row["charges"] or Decimal("0") for row in rows), Decimal("0.00")),
-            )
+        known = queue_totals(
+            queue, practices=list(fence), statuses=queue.statuses, tallies=tallies, now=now
+        )
+        if known is not None:
+            counts[key] = known
         else:
             found = claims.filter(queue_filter(queue, user=user, now=now)).aggregate(
                 n=CountOf("id"), charges=Sum("total_charge")
             )
             counts[key] = Totals(queue.label, found["n"], found["charges"] or Decimal("0.00"))
     return counts
-
-
-def _scrubber_is_status_only(queue: Queue) -> bool:
-    return queue.condition == "" or scrubber_holds_q() == Q()
 
 
 def worklist_list(*, user: Viewer) -> QuerySet[SavedWorklist]:

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimStatus
+from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimStatus, ClaimTally
 from rcm.practice.permissions import scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -67,21 +67,48 @@ class Totals:
     charges: Decimal
 
 
+# (status, on_hold) -> (claims, charges): a fence's totals as the triggers keep them.
+Tallies = dict[tuple[str, bool], tuple[int, Decimal]]
+
+
+def claim_tallies(*, practice_ids: Iterable[int]) -> Tallies:
+    """The claims' count and charges per status and hold, summed over these practices: one
+    query over ClaimTally's few rows per practice, whatever the number of claims."""
+    rows = (
+        ClaimTally.objects.filter(practice_id__in=list(practice_ids))
+        .values("status", "on_hold")
+        .annotate(n=Sum("claims"), total=Sum("charges"))
+        .order_by()
+    )
+    return {
+        (row["status"], row["on_hold"]): (int(row["n"]), row["total"] or Decimal("0.00"))
+        for row in rows
+        if row["n"]
+    }
+
+
+def tallied_totals(
+    tallies: Tallies, *, label: str, statuses: Iterable[str], on_hold: bool | None = None
+) -> Totals:
+    """The count and charges of the claims in `statuses` (held, not held, or either)."""
+    wanted = set(statuses)
+    found = [
+        value
+        for (status, held), value in tallies.items()
+        if status in wanted and (on_hold is None or held == on_hold)
+    ]
+    return Totals(
+        label,
+        sum(count for count, _ in found),
+        sum((charges for _, charges in found), Decimal("0.00")),
+    )
+
+
 def claim_counts_by_status(*, user: Viewer, roles: Iterable[str]) -> dict[str, Totals]:
     """Claim count and charges for every status, zeros included, in state-machine order."""
-    rows = (
-        Claim.objects.filter(practice_id__in=practice_ids_for(user=user, roles=roles))
-        .values("status")
-        .annotate(count=Count("id"), charges=Sum("total_charge"))
-    )
-    found: dict[str, Any] = {row["status"]: row for row in rows}
-    zero = {"count": 0, "charges": Decimal("0.00")}
+    tallies = claim_tallies(practice_ids=practice_ids_for(user=user, roles=roles))
     return {
-        status.value: Totals(
-            label=status.label,
-            count=found.get(status.value, zero)["count"],
-            charges=found.get(status.value, zero)["charges"] or Decimal("0.00"),
-        )
+        status.value: tallied_totals(tallies, label=status.label, statuses=[status.value])
         for status in ClaimStatus
     }
 

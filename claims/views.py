@@ -21,6 +21,7 @@ from claims.queues import (
     PAGE_SIZE,
     QUEUES,
     ClaimCriteria,
+    QueueRows,
     assignable_billers,
     claim_queue_counts,
     claim_queue_page,
@@ -56,6 +57,9 @@ from rcm.practice.selectors import practice_ids_for, user_has_role
 from rcm.practice.validators import ascii_int
 
 HOME_ROWS = 10
+# Next claim locks the first free one among this many of each (practice, status) range, and
+# reads the whole queue only when every one of them was taken meanwhile.
+NEXT_CANDIDATES = 25
 
 
 @require_GET
@@ -68,7 +72,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
     def first(queue: str, sort: str = "oldest") -> list[object]:
         page = claim_queue_page(user=user, queue=QUEUES[queue], sort=sort, now=now, fence=fence)
-        return list(page.claims[:HOME_ROWS])
+        return list(page.slice(0, HOME_ROWS))
 
     context = {
         "queues": claim_queue_counts(user=user, now=now, fence=fence),
@@ -94,8 +98,8 @@ def queue_context(
         user=request.user, queue=QUEUES[queue_key], criteria=criteria, sort=sort,
         now=timezone.now(), fence=fence,
     )  # fmt: skip
-    paginator = Paginator(page.claims, PAGE_SIZE)
-    paginator.count = page.totals.count  # the totals query counted already
+    # Counted by the totals, read a slice at a time.
+    paginator: Paginator[Claim] = Paginator(QueueRows(page), PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return {
@@ -198,7 +202,9 @@ def claim_next_view(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     if queue not in QUEUES:
         raise Http404("No such queue.")
     page = claim_queue_page(user=request.user, queue=QUEUES[queue], now=timezone.now())
-    claim = claim_next(queue=page.claims, user=request.user)
+    claim = claim_next(
+        queue=page.next_candidates(NEXT_CANDIDATES), fallback=page.claims, user=request.user
+    )
     if claim is None:
         messages.info(request, f"No unassigned claim is left in {QUEUES[queue].label}.")
         return redirect("claim-queue", queue=queue)

@@ -234,19 +234,28 @@ def claim_status_check_request(*, claim: Claim, user: User) -> ClaimEvent:
     return locked.events.filter(kind=EventKind.STATUS_CHECK).latest("at", "id")
 
 
-def claim_next(*, queue: QuerySet[Claim], user: User) -> Claim | None:
-    """Hand `user` the first unassigned claim of `queue` and assign it to them.
+def claim_next(
+    *, queue: QuerySet[Claim], user: User, fallback: QuerySet[Claim] | None = None
+) -> Claim | None:
+    """Hand `user` the first unassigned claim of `queue` and assign it to them; when `queue`
+    (a few candidates, claims.queues QueuePage.next_candidates) has none left, of `fallback`.
 
     `select_for_update(skip_locked=True)`: billers pressing at the same moment each lock a
     different row, and once committed the assignment keeps it out of everyone else's next.
     """
-    with transaction.atomic():
-        claim = (
-            queue.filter(assignee__isnull=True, on_hold=False)
+
+    def first_free(claims: QuerySet[Claim]) -> Claim | None:
+        return (
+            claims.filter(assignee__isnull=True, on_hold=False)
             .select_related(None)
             .select_for_update(skip_locked=True, of=("self",))
             .first()
         )
+
+    with transaction.atomic():
+        claim = first_free(queue)
+        if claim is None and fallback is not None:
+            claim = first_free(fallback)
         if claim is None:
             return None
         _apply(

@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.bill_coded_visits_task",
         "schedule": env.float("RCM_BILLING_SWEEP_SECONDS", default=600.0),
     },
+    # Keeps the biller's totals a read of a few rows (claims.tallies).
+    "compact-claim-tallies": {
+        "task": "claims.tasks.compact_claim_tallies_task",
+        "schedule": env.float("RCM_TALLY_COMPACT_SECONDS", default=300.0),
+    },
     "eligibility-sweep": {
         "task": "patients.tasks.eligibility_sweep_task",
         "schedule": env.float("RCM_ELIGIBILITY_SWEEP_SECONDS", default=3600.0),
