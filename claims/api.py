@@ -1,6 +1,7 @@
 """Claims API: the queues with their filters and search, a claim with its lines and timeline,
 and the biller's actions on one claim (assign, follow-up, hold, release, note, submit, status
-check). Reads take CLAIM_READERS, writes BILLING; another practice's claim is a 404.
+check, void, scrub). Reads take CLAIM_READERS, writes BILLING; another practice's claim is a
+404. Edits and corrections: claims/correction_api.py; rebilling denied lines: denials/api.py.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from claims.queue_forms import (
 )
 from claims.queues import QUEUES, SORTS, QueuePage, QueueRows, claim_queue_page
 from claims.scrubber import SCRUBBABLE, claim_scrub
-from claims.selectors import Totals, claim_get, claim_timeline_entries
+from claims.selectors import Totals, claim_edits_of, claim_get, claim_timeline_entries
 from claims.state import InvalidTransition
 from claims.submission import ClaimOnHold, claim_submit
 from claims.work import (
@@ -81,6 +82,7 @@ class ClaimOutput(serializers.Serializer):
 
 
 class ClaimLineOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="What an edit keeps, and a split moves.")
     position = serializers.IntegerField()
     control_number = serializers.CharField()
     procedure_code = serializers.CharField()
@@ -100,10 +102,27 @@ class TimelineOutput(serializers.Serializer):
     file = serializers.CharField(source="file_label")
 
 
+class ScrubEditOutput(serializers.Serializer):
+    """One finding of the claim's latest scrub; `id` is what an override names."""
+
+    id = serializers.IntegerField()
+    edit = serializers.CharField(help_text="The edit's stable id, e.g. npi.billing.luhn.")
+    severity = serializers.CharField(help_text="error (holds the claim) or warning")
+    message = serializers.CharField()
+    open = serializers.BooleanField(source="is_open", help_text="Not overridden.")
+    overridden_at = serializers.DateTimeField(allow_null=True)
+    override_reason = serializers.CharField()
+
+
 class ClaimDetailOutput(ClaimOutput):
     diagnoses = serializers.SerializerMethodField()
     lines = ClaimLineOutput(many=True, read_only=True)
+    edits = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(ScrubEditOutput(many=True))
+    def get_edits(self, claim: Claim) -> list[dict[str, Any]]:
+        return ScrubEditOutput(claim_edits_of(claim=claim), many=True).data  # type: ignore[return-value]
 
     def get_diagnoses(self, claim: Claim) -> list[str]:
         return [dx.code for dx in claim.diagnoses.all()]
@@ -210,8 +229,9 @@ class ClaimDetailApi(generics.GenericAPIView):
         return Response(ClaimDetailOutput(claim).data)
 
 
-def _billed_claim(request: Request, pk: int) -> tuple[Claim, User]:
-    """The claim `pk` for a write: 403 for a user who bills nowhere, 404 outside the fence."""
+def billed_claim(request: Request, pk: int) -> tuple[Claim, User]:
+    """The claim `pk` for a write (here, in claims.correction_api and denials.api): 403 for a
+    user who bills nowhere, 404 outside the fence."""
     if not practice_ids_for(user=request.user, roles=BILLING):
         raise PermissionDenied("Your role does not include billing.")
     if not 0 < int(pk) <= MAX_ID:
@@ -220,7 +240,7 @@ def _billed_claim(request: Request, pk: int) -> tuple[Claim, User]:
     return claim, request.user  # type: ignore[return-value]
 
 
-def _done(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
+def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
     claim.refresh_from_db()
     return Response(ClaimOutput(claim).data, status=code)
 
@@ -236,13 +256,13 @@ class ClaimAssignApi(APIView):
 
     @extend_schema(tags=TAGS, request=ClaimAssignInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         data = _form_or_400(AssignForm, request.data)
         assignee = User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
         if data["assignee"] and assignee is None:
             raise ValidationError({"assignee": ["No such biller."]})
         claim_assign(claim=claim, assignee=assignee, user=user)
-        return _done(claim)
+        return claim_response(claim)
 
 
 class ClaimFollowUpApi(APIView):
@@ -254,10 +274,10 @@ class ClaimFollowUpApi(APIView):
 
     @extend_schema(tags=TAGS, request=ClaimFollowUpInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         data = _form_or_400(FollowUpForm, request.data)
         claim_follow_up_set(claim=claim, day=data["date"], user=user, note=data["note"])
-        return _done(claim)
+        return claim_response(claim)
 
 
 class ClaimHoldApi(APIView):
@@ -268,10 +288,10 @@ class ClaimHoldApi(APIView):
 
     @extend_schema(tags=TAGS, request=ClaimHoldInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         data = _form_or_400(HoldForm, request.data)
         claim_hold(claim=claim, reason=data["reason"], user=user)
-        return _done(claim)
+        return claim_response(claim)
 
 
 class ClaimReleaseApi(APIView):
@@ -279,11 +299,11 @@ class ClaimReleaseApi(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         if not claim.on_hold:
             raise ValidationError({"non_field_errors": ["The claim is not on hold."]})
         claim_release(claim=claim, user=user)
-        return _done(claim)
+        return claim_response(claim)
 
 
 class ClaimNoteApi(APIView):
@@ -294,7 +314,7 @@ class ClaimNoteApi(APIView):
 
     @extend_schema(tags=TAGS, request=ClaimNoteInput, responses={**WRITE, 201: TimelineOutput})
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         data = _form_or_400(NoteForm, request.data)
         event = claim_note_add(claim=claim, text=data["text"], user=user)
         body = {"at": event.at, "kind": event.kind, "title": "Note", "note": event.note,
@@ -307,12 +327,12 @@ class ClaimSubmitApi(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         try:
             claim_submit(claim=claim, user=user)
         except (InvalidTransition, ClaimOnHold) as error:
             raise ValidationError({"non_field_errors": [str(error)]}) from error
-        return _done(claim)
+        return claim_response(claim)
 
 
 class ClaimStatusCheckApi(APIView):
@@ -320,12 +340,12 @@ class ClaimStatusCheckApi(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses={**WRITE, 202: ClaimOutput})
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         try:
             claim_status_check_request(claim=claim, user=user)
         except DjangoValidationError as error:
             raise ValidationError({"non_field_errors": error.messages}) from error
-        return _done(claim, status.HTTP_202_ACCEPTED)
+        return claim_response(claim, status.HTTP_202_ACCEPTED)
 
 
 class VoidForm(forms.Form):
@@ -341,14 +361,14 @@ class ClaimVoidApi(APIView):
 
     @extend_schema(tags=TAGS, request=ClaimVoidInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         data = _form_or_400(VoidForm, request.data)
         try:
             outcome = claim_void(claim=claim, user=user, reason=data["reason"])
         except (DjangoValidationError, InvalidTransition) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             raise ValidationError({"non_field_errors": messages}) from error
-        return _done(
+        return claim_response(
             outcome.claim, status.HTTP_201_CREATED if outcome.claim.pk != claim.pk else 200
         )
 
@@ -358,10 +378,10 @@ class ClaimScrubApi(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
-        claim, user = _billed_claim(request, pk)
+        claim, user = billed_claim(request, pk)
         if claim.status not in SCRUBBABLE:
             raise ValidationError(
                 {"non_field_errors": ["Only a draft or a ready claim is scrubbed again."]}
             )
         claim_scrub(claim=claim, user=user)
-        return _done(claim)
+        return claim_response(claim)

@@ -175,42 +175,53 @@ def _line_errors(position: int, line: LineDraft, diagnosis_count: int) -> list[s
     return errors
 
 
-def _text_errors(draft: ClaimDraft) -> list[str]:
-    errors = []
+def _text_errors(draft: ClaimDraft) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     if not _PLACE_OF_SERVICE.match(draft.place_of_service):
-        errors.append("The place of service is a two-digit code, e.g. 11 (office).")
+        errors["place_of_service"] = ["The place of service is a two-digit code, e.g. 11 (office)."]
     elif release_in_force(system=CodeSystem.POS) and not code_get(
         system=CodeSystem.POS, code=draft.place_of_service
     ):
-        errors.append(f"{draft.place_of_service} is not a place-of-service code.")
-    for label, value, limit in (
-        ("The prior authorization number", draft.prior_authorization, MAX_AUTHORIZATION),
-        ("The note to the payer", draft.note, MAX_NOTE),
-    ):
+        errors["place_of_service"] = [f"{draft.place_of_service} is not a place-of-service code."]
+    for name, label, value, limit in (
+        ("prior_authorization", "The prior authorization number", draft.prior_authorization,
+         MAX_AUTHORIZATION),
+        ("note", "The note to the payer", draft.note, MAX_NOTE),
+    ):  # fmt: skip
         if len(value) > limit:
-            errors.append(f"{label} is at most {limit} characters ({len(value):,} given).")
+            errors[name] = [f"{label} is at most {limit} characters ({len(value):,} given)."]
         elif x12_text_unsafe(value) or not value.isprintable():
-            errors.append(f"{label} may not contain * ~ : ^ | or control characters.")
+            errors[name] = [f"{label} may not contain * ~ : ^ | or control characters."]
     return errors
 
 
-def claim_draft_errors(*, claim: Claim, draft: ClaimDraft) -> list[str]:
-    """What is wrong with `draft` as an edit of `claim`, in words; [] when it can be saved."""
+def _lines_errors(claim: Claim, draft: ClaimDraft) -> list[str]:
+    if not draft.lines:
+        return ["A claim needs at least one service line."]
+    if len(draft.lines) > MAX_LINES:
+        return [f"A claim carries at most {MAX_LINES} service lines."]
+    errors = []
+    known = set(claim.lines.values_list("id", flat=True))
+    ids = [line.line_id for line in draft.lines if line.line_id is not None]
+    if set(ids) - known or len(set(ids)) != len(ids):
+        errors.append("A line of the form is not a line of this claim: reload the page.")
+    for position, line in enumerate(draft.lines, start=1):
+        errors += _line_errors(position, line, len(draft.diagnoses))
+    return errors
+
+
+def claim_draft_field_errors(*, claim: Claim, draft: ClaimDraft) -> dict[str, list[str]]:
+    """What is wrong with `draft` as an edit of `claim`, in words, by the draft's field
+    (place_of_service, prior_authorization, note, diagnoses, lines); {} when it can be saved."""
     errors = _text_errors(draft)
     first_date = min((line.service_date for line in draft.lines), default=claim.service_date_from)
     if FIRST_SERVICE_DATE <= first_date <= timezone.localdate():
-        errors += _diagnosis_errors(draft.diagnoses, first_date)
-    if not draft.lines:
-        errors.append("A claim needs at least one service line.")
-    elif len(draft.lines) > MAX_LINES:
-        errors.append(f"A claim carries at most {MAX_LINES} service lines.")
-    else:
-        known = set(claim.lines.values_list("id", flat=True))
-        ids = [line.line_id for line in draft.lines if line.line_id is not None]
-        if set(ids) - known or len(set(ids)) != len(ids):
-            errors.append("A line of the form is not a line of this claim: reload the page.")
-        for position, line in enumerate(draft.lines, start=1):
-            errors += _line_errors(position, line, len(draft.diagnoses))
+        diagnosis_errors = _diagnosis_errors(draft.diagnoses, first_date)
+        if diagnosis_errors:
+            errors["diagnoses"] = diagnosis_errors
+    lines_errors = _lines_errors(claim, draft)
+    if lines_errors:
+        errors["lines"] = lines_errors
     return errors
 
 

@@ -33,7 +33,7 @@ from claims.claim_drafts import (
     ClaimDraft,
     claim_draft_apply,
     claim_draft_changes,
-    claim_draft_errors,
+    claim_draft_field_errors,
     claim_draft_of,
 )
 from claims.models import Claim, ClaimEvent, ClaimStatus, FrequencyCode
@@ -47,7 +47,12 @@ S = ClaimStatus
 EDITABLE = frozenset({S.DRAFT, S.READY, S.REJECTED})
 # The payer has decided: such a claim is corrected by a new claim, never edited.
 CORRECTABLE = frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REVERSED, S.CLOSED})
+# Only a claim the payer did not pay in full has denied lines to rebill.
+WITH_DENIED_LINES = frozenset({S.DENIED, S.PARTIALLY_PAID})
 NOTHING_CHANGED = "Nothing was changed: a corrected claim must differ from the claim it replaces."
+NOTHING_FIXED = (
+    "Nothing was changed: fix what the payer or the clearinghouse rejected, then send it again."
+)
 MAX_REASON = 500
 
 
@@ -74,9 +79,9 @@ def _locked(claim: Claim) -> Claim:
 
 
 def _refuse_if_invalid(claim: Claim, draft: ClaimDraft) -> None:
-    errors = claim_draft_errors(claim=claim, draft=draft)
+    errors = claim_draft_field_errors(claim=claim, draft=draft)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors)  # by field: the API answers {field: [messages]}
 
 
 def _event(claim: Claim, user: User | None, note: str, source: str = "edit") -> None:
@@ -240,6 +245,23 @@ def claim_replace(*, original: Claim, draft: ClaimDraft, user: User | None) -> E
             f"# {locked.payer_claim_number}: " + "; ".join(changes) + ".",
         )  # fmt: skip
     return replace(outcome, changes=changes)
+
+
+def claim_correct(*, claim: Claim, draft: ClaimDraft, user: User | None) -> EditOutcome:
+    """Correct a claim after the payer's answer, with the changes in `draft` (at least one).
+
+    A REJECTED claim never reached adjudication: it is fixed in place and goes again as the
+    same original (`claim_edit`). An adjudicated one is replaced by a frequency 7 claim
+    (`claim_replace`). Anything else is refused with the reason (edit it, or wait).
+    """
+    with transaction.atomic():
+        locked = _locked(claim)
+        if locked.status != S.REJECTED:
+            return claim_replace(original=locked, draft=draft, user=user)
+        _refuse_if_invalid(locked, draft)
+        if not claim_draft_changes(claim_draft_of(locked), draft):
+            raise ValidationError(NOTHING_FIXED)
+        return claim_edit(claim=locked, draft=draft, user=user)
 
 
 def reason_cleaned(reason: str) -> str:

@@ -5,6 +5,7 @@ from django.urls import path
 from claims import (
     api,
     billing_views,
+    correction_api,
     correction_views,
     import_views,
     paper_views,
@@ -87,6 +88,20 @@ api_urlpatterns = [
         "claims/<int:pk>/status-check/",
         api.ClaimStatusCheckApi.as_view(),
         name="api-claim-status-check",
+    ),
+    # Editing and correcting a claim (claims/correction_api.py); rebilling denied lines is
+    # denials' (denials/api.py).
+    path("claims/<int:pk>/edit/", correction_api.ClaimEditApi.as_view(), name="api-claim-edit"),
+    path(
+        "claims/<int:pk>/correct/",
+        correction_api.ClaimCorrectApi.as_view(),
+        name="api-claim-correct",
+    ),
+    path("claims/<int:pk>/split/", correction_api.ClaimSplitApi.as_view(), name="api-claim-split"),
+    path(
+        "claims/<int:pk>/edits/<int:edit_id>/override/",
+        correction_api.ClaimEditOverrideApi.as_view(),
+        name="api-claim-edit-override",
     ),
 ]
 

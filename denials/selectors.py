@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from claims.adjudication import DENIAL_ADJUSTMENTS
-from denials.models import Adjustment, Remittance
+from claims.models import Claim
+from denials.models import Adjustment, LinePayment, Remittance
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
@@ -40,3 +41,23 @@ def top_denial_reasons(
         .order_by("-amount")[:limit]
     )
     return list(rows)
+
+
+REVERSAL = "22"  # CLP02: a reversal of an earlier decision, not a decision on its own
+
+
+def claim_denied_line_ids(claim: Claim) -> list[int]:
+    """The claim's lines whose latest decision by the payer paid nothing and left the patient
+    nothing to pay either (a deductible or co-insurance of the whole line is no denial)."""
+    decisions = (
+        LinePayment.objects.filter(claim_line__claim=claim)
+        .exclude(claim_payment__status_code=REVERSAL)
+        .annotate(patient_share=Sum("adjustments__amount", filter=Q(adjustments__group="PR")))
+        .order_by("claim_line_id", "-claim_payment__remittance__payment_date", "-id")
+        .values_list("claim_line_id", "paid", "patient_share")
+    )
+    latest: dict[int, bool] = {}
+    for line_id, paid, patient_share in decisions:
+        if line_id is not None and line_id not in latest:
+            latest[line_id] = paid == 0 and (patient_share or Decimal("0")) == 0
+    return sorted(line_id for line_id, denied in latest.items() if denied)

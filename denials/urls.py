@@ -1,8 +1,9 @@
-"""Administrator home, the quarantine of refused files, and billing the next payer."""
+"""Administrator home, the quarantine of refused files, billing the next payer, rebilling
+denied lines (a page and an API endpoint, `api_urlpatterns`)."""
 
 from django.urls import path
 
-from denials import correction_views, views
+from denials import api, correction_views, views
 
 urlpatterns = [
     path("administration/", views.home, name="home-administrator"),
@@ -25,5 +26,13 @@ urlpatterns += [
         "remittances/claims/<int:pk>/rebill-denied/",
         correction_views.claim_rebill_denied_view,
         name="claim-rebill-denied",
+    ),
+]
+
+api_urlpatterns = [
+    path(
+        "claims/<int:pk>/rebill-denied/",
+        api.ClaimRebillDeniedApi.as_view(),
+        name="api-claim-rebill-denied",
     ),
 ]

@@ -9,15 +9,15 @@ from django import template
 from claims.corrections import (
     CORRECTABLE,
     EDITABLE,
+    WITH_DENIED_LINES,
     correction_refusal,
     edit_refusal,
 )
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim
 from rcm.practice.permissions import BILLING
 from rcm.practice.selectors import user_has_role
 
 register = template.Library()
-WITH_DENIED_LINES = frozenset({ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID})
 
 
 @register.simple_tag(takes_context=True)

@@ -258,4 +258,13 @@ RULES: dict[str, Rule] = {
     "api-claim-note": post(BILLING, pk="claim"),
     "api-claim-submit": post(BILLING, pk="claim"),
     "api-claim-status-check": post(BILLING, pk="claim"),
+    "api-claim-edit": post(BILLING, pk="claim"),
+    "api-claim-correct": post(BILLING, pk="claim"),
+    "api-claim-split": post(BILLING, pk="claim"),
+    "api-claim-rebill-denied": post(BILLING, pk="claim"),
+    "api-claim-edit-override": Rule(
+        methods={"POST": BILLING},
+        args={"pk": "claim", "edit_id": "claim_edit"},
+        body={"POST": {"reason": Literal("The payer confirmed by phone.")}},
+    ),
 }
