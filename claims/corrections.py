@@ -116,7 +116,11 @@ def claim_edit(*, claim: Claim, draft: ClaimDraft, user: User | None) -> EditOut
             raise ValidationError(refusal)
         _refuse_if_invalid(locked, draft)
         changes = claim_draft_changes(claim_draft_of(locked), draft)
-        note = ("Edited: " + "; ".join(changes) + ".") if changes else "Saved without a change."
+        note = (
+            ("Edited: " + "; ".join(changes) + ".")
+            if changes
+            else "Saved with no change to the claim; scrubbed again."
+        )
         if locked.status == S.REJECTED:
             note += " Corrected after the rejection: it goes again as the same claim."
         if locked.status in (S.READY, S.REJECTED):

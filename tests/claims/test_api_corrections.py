@@ -123,7 +123,10 @@ def test_an_edit_without_a_change_scrubs_again_as_the_page_does(biller, practice
 
     assert response.status_code == 200, response.json()
     assert response.json()["changes"] == []
-    assert ClaimEvent.objects.get(claim=claim, source="edit").note == "Saved without a change."
+    assert (
+        ClaimEvent.objects.get(claim=claim, source="edit").note
+        == "Saved with no change to the claim; scrubbed again."
+    )
     assert ClaimEvent.objects.filter(claim=claim, source="scrubber").exists()
 
 
