@@ -366,8 +366,9 @@ class QueuePage:
     def _arms(self) -> list[tuple[int, str]] | None:
         """The (practice, status) pairs the page is read from, one ordered index range each, or
         None when the sort has no such index or the pairs are too many."""
-        if self.sort not in ARMED_SORTS:
-            return None
+        criteria = self.criteria or ClaimCriteria()
+        if self.sort not in ARMED_SORTS or criteria.search.strip() or criteria.reason:
+            return None  # a search finds few claims by its own indexes: sort those
         arms = [(p, s) for p in self.practices() for s in self.statuses()]
         return arms if 1 < len(arms) <= MAX_ARMS else None
 
