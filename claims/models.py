@@ -138,6 +138,9 @@ class Claim(models.Model):
             models.Index(
                 fields=["practice", "status", "status_changed_at"], name="claim_queue_idx"
             ),
+            # Serves "All claims" oldest first, for any set of practices (an agency's too): read
+            # in order, filtered by practice, without sorting every claim (claims.queues).
+            models.Index(fields=["status_changed_at", "id"], name="claim_changed_idx"),
             models.Index(fields=["payer_claim_number"], name="claim_payer_number_idx"),
             # Serves "My follow-ups today" and the assignee/follow-up filters of every queue.
             models.Index(
@@ -519,11 +522,13 @@ class ClaimTally(models.Model):
     biller's home and of the status queues without counting a million claims on every page.
 
     Kept by the database, not by Python: statement-level triggers on claims_claim (migration
-    0013) add one row of differences per (practice, status, on_hold) that a statement changed,
+    0013) add one row of differences per (practice, status, on_hold, payer) that a statement
+    changed,
     so no writer can forget it (the state machine, bulk moves, imports and SQL loads alike) and
     two writers never wait on one counter row. Read with SUM(...) GROUP BY (claims.selectors
     `claim_tallies`); `claim_tallies_compact` (beat, every few minutes) folds the differences
-    back into one row per key. The rows of one key always sum to the live count.
+    back into one row per key. The rows of one key always sum to the live count. The payer is in
+    the key so that the payer filter's totals are tallied too.
     """
 
     practice = models.ForeignKey(
@@ -531,6 +536,7 @@ class ClaimTally(models.Model):
     )  # claim_tally_idx leads with it
     status = models.CharField(max_length=20, choices=ClaimStatus.choices)
     on_hold = models.BooleanField()
+    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="+", db_index=False)
     claims = models.BigIntegerField()
     charges = models.DecimalField(max_digits=16, decimal_places=2)
 

@@ -24,6 +24,7 @@ from typing import Any, overload
 from django.db.models import Count as CountOf
 from django.db.models import (
     DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -186,6 +187,18 @@ def queue_condition_q(queue: Queue, *, user: Viewer, now: datetime.datetime) -> 
 ARMED_SORTS = frozenset({"oldest", "age", "amount"})
 ROW_JOINS = ("patient", "payer", "practice", "assignee", "coverage")  # what a queue row shows
 MAX_ARMS = 150
+MAX_ARMED_ROWS = 1000  # page 20 of 50 rows
+
+# "Oldest first" among claims of a range of service dates: the time a claim last changed follows
+# its date of service, so walking the status_changed_at order to find recent visits reads nearly
+# every older claim first. An expression no index serves makes PostgreSQL find the claims by
+# their date of service (claim_service_date_idx) and sort only those.
+OLDEST_AMONG_FEW = (
+    ExpressionWrapper(
+        F("status_changed_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
+    ).asc(),
+    "id",
+)
 
 AGE_BUCKETS = {"0-30": (0, 30), "31-60": (31, 60), "61-90": (61, 90), "91-120": (91, 120),
                "120+": (121, None)}  # fmt: skip
@@ -261,11 +274,15 @@ class ClaimCriteria:
             q &= search_q(self.search, fence=fence)
         return q
 
+    def by_service_date(self) -> bool:
+        """True when the dates of service are narrowed (a range or an age bucket)."""
+        return bool(self.service_from or self.service_to or self.age in AGE_BUCKETS)
+
     def tallied(self) -> bool:
-        """True when only the practice and statuses are chosen: totals the tallies answer."""
+        """True when only the practice, payer and statuses are chosen: the tallies answer."""
         return not any(
             (
-                self.payer, self.provider, self.service_from, self.service_to, self.age,
+                self.provider, self.service_from, self.service_to, self.age,
                 self.amount_min is not None, self.amount_max is not None, self.assignee,
                 self.follow_up_due, self.near_filing_limit, self.reason, self.search.strip(),
             )
@@ -369,14 +386,20 @@ class QueuePage:
         criteria = self.criteria or ClaimCriteria()
         if self.sort not in ARMED_SORTS or criteria.search.strip() or criteria.reason:
             return None  # a search finds few claims by its own indexes: sort those
-        arms = [(p, s) for p in self.practices() for s in self.statuses()]
+        if self.sort == "oldest" and criteria.by_service_date():
+            return None  # see OLDEST_AMONG_FEW
+        statuses = self.statuses()
+        if self.sort == "oldest" and set(statuses) == set(ClaimStatus.values):
+            return None  # every claim, oldest first: claim_changed_idx serves it as it is
+        arms = [(p, s) for p in self.practices() for s in statuses]
         return arms if 1 < len(arms) <= MAX_ARMS else None
 
     def _first_ids(self, stop: int, extra: Q) -> QuerySet[Claim, int] | None:
         """The ids of the first `stop` claims of every arm (UNION ALL of ordered index ranges):
-        what a merge of the per-practice, per-status index ranges would read."""
+        what a merge of the per-practice, per-status index ranges would read. None past
+        MAX_ARMED_ROWS (a deep page: each range would read it all again)."""
         arms = self._arms()
-        if arms is None:
+        if arms is None or stop > MAX_ARMED_ROWS:
             return None
         order = SORTS[self.sort]
         # Each range from the bare conditions: repeating the fence and the statuses beside the
@@ -429,7 +452,10 @@ class QueuePage:
             return None
         return queue_totals(
             self.queue, practices=self.practices(), statuses=self.statuses(),
-            tallies=claim_tallies(practice_ids=self.practices()), now=self.now,
+            tallies=claim_tallies(
+                practice_ids=self.practices(), payer_id=(self.criteria or ClaimCriteria()).payer
+            ),
+            now=self.now, payer_id=(self.criteria or ClaimCriteria()).payer,
         )  # fmt: skip
 
     def _counted(self) -> Totals:
@@ -488,7 +514,10 @@ def claim_queue_page(
     claims = Claim.objects.filter(rest, practice_id__in=fence)
     if set(statuses) != set(ClaimStatus.values):  # "All claims" needs no status condition
         claims = claims.filter(status__in=statuses)
-    rows = claims.select_related(*ROW_JOINS).order_by(*SORTS.get(sort, SORTS["oldest"]))
+    order = SORTS.get(sort, SORTS["oldest"])
+    if sort in ("oldest", "", None) and criteria is not None and criteria.by_service_date():
+        order = OLDEST_AMONG_FEW
+    rows = claims.select_related(*ROW_JOINS).order_by(*order)
     return QueuePage(
         queue=queue, claims=rows, filtered=claims, several_practices=len(fence) > 1,
         fence=list(fence), criteria=criteria, sort=sort if sort in SORTS else "oldest",
@@ -503,6 +532,7 @@ def queue_totals(
     statuses: Sequence[str],
     tallies: Tallies,
     now: datetime.datetime | None,
+    payer_id: int | None = None,
 ) -> Totals | None:
     """The queue's count and charges from the tallies, when they can say: a queue of statuses
     and a hold, directly; Waiting on payer and Needs investigation as the tallies of their
@@ -517,9 +547,10 @@ def queue_totals(
     lately = _answered_lately_q(now, 1 if queue.condition == "overdue" else 2)
     if queue.condition == "stale":
         lately |= _worked_lately_q(now)
-    found = Claim.objects.filter(lately, practice_id__in=practices, status__in=statuses).aggregate(
-        n=CountOf("id"), charges=Sum("total_charge")
-    )
+    lately_claims = Claim.objects.filter(lately, practice_id__in=practices, status__in=statuses)
+    if payer_id is not None:
+        lately_claims = lately_claims.filter(payer_id=payer_id)
+    found = lately_claims.aggregate(n=CountOf("id"), charges=Sum("total_charge"))
     return Totals(
         queue.label, whole.count - found["n"], whole.charges - (found["charges"] or Decimal(0))
     )

@@ -71,12 +71,15 @@ class Totals:
 Tallies = dict[tuple[str, bool], tuple[int, Decimal]]
 
 
-def claim_tallies(*, practice_ids: Iterable[int]) -> Tallies:
-    """The claims' count and charges per status and hold, summed over these practices: one
-    query over ClaimTally's few rows per practice, whatever the number of claims."""
+def claim_tallies(*, practice_ids: Iterable[int], payer_id: int | None = None) -> Tallies:
+    """The claims' count and charges per status and hold, summed over these practices (and of
+    one payer's claims, when given): one query over ClaimTally's few rows per practice and
+    payer, whatever the number of claims."""
+    tallies = ClaimTally.objects.filter(practice_id__in=list(practice_ids))
+    if payer_id is not None:
+        tallies = tallies.filter(payer_id=payer_id)
     rows = (
-        ClaimTally.objects.filter(practice_id__in=list(practice_ids))
-        .values("status", "on_hold")
+        tallies.values("status", "on_hold")
         .annotate(n=Sum("claims"), total=Sum("charges"))
         .order_by()
     )

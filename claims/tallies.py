@@ -18,33 +18,34 @@ COMPACT_LOCK = 0x7A11_0001  # pg_advisory_xact_lock key: one compaction at a tim
 
 _FOLD_SQL = """
 WITH gone AS (
-    DELETE FROM claims_claimtally RETURNING practice_id, status, on_hold, claims, charges
+    DELETE FROM claims_claimtally RETURNING practice_id, status, on_hold, payer_id, claims, charges
 )
-INSERT INTO claims_claimtally (practice_id, status, on_hold, claims, charges)
-SELECT practice_id, status, on_hold, sum(claims), sum(charges)
-FROM gone GROUP BY practice_id, status, on_hold
+INSERT INTO claims_claimtally (practice_id, status, on_hold, payer_id, claims, charges)
+SELECT practice_id, status, on_hold, payer_id, sum(claims), sum(charges)
+FROM gone GROUP BY practice_id, status, on_hold, payer_id
 HAVING sum(claims) <> 0 OR sum(charges) <> 0
 """
 
 _COUNT_SQL = """
-SELECT practice_id, status, on_hold, count(*), coalesce(sum(total_charge), 0)
-FROM claims_claim GROUP BY practice_id, status, on_hold
+SELECT practice_id, status, on_hold, payer_id, count(*), coalesce(sum(total_charge), 0)
+FROM claims_claim GROUP BY practice_id, status, on_hold, payer_id
 """
 
 # Both sides in one statement: one snapshot, even inside a caller's transaction.
 _DRIFT_SQL = f"""
 WITH tallied AS (
-    SELECT practice_id, status, on_hold, sum(claims) AS n, sum(charges) AS charges
-    FROM claims_claimtally GROUP BY practice_id, status, on_hold
-), counted (practice_id, status, on_hold, n, charges) AS ({_COUNT_SQL})
+    SELECT practice_id, status, on_hold, payer_id, sum(claims) AS n, sum(charges) AS charges
+    FROM claims_claimtally GROUP BY practice_id, status, on_hold, payer_id
+), counted (practice_id, status, on_hold, payer_id, n, charges) AS ({_COUNT_SQL})
 SELECT coalesce(t.practice_id, c.practice_id), coalesce(t.status, c.status),
-       coalesce(t.on_hold, c.on_hold), coalesce(t.n, 0), coalesce(t.charges, 0),
+       coalesce(t.on_hold, c.on_hold), coalesce(t.payer_id, c.payer_id),
+       coalesce(t.n, 0), coalesce(t.charges, 0),
        coalesce(c.n, 0), coalesce(c.charges, 0)
-FROM tallied t FULL JOIN counted c USING (practice_id, status, on_hold)
+FROM tallied t FULL JOIN counted c USING (practice_id, status, on_hold, payer_id)
 WHERE coalesce(t.n, 0) <> coalesce(c.n, 0) OR coalesce(t.charges, 0) <> coalesce(c.charges, 0)
 """
 
-Key = tuple[int, str, bool]
+Key = tuple[int, str, bool, int]  # practice, status, on hold, payer
 
 
 def claim_tallies_compact() -> tuple[int, int]:
@@ -68,8 +69,8 @@ def claim_tallies_drift() -> dict[Key, tuple[tuple[int, Decimal], tuple[int, Dec
     with connection.cursor() as cursor:
         cursor.execute(_DRIFT_SQL)
         return {
-            (practice, status, on_hold): ((int(n), Decimal(c)), (int(cn), Decimal(cc)))
-            for practice, status, on_hold, n, c, cn, cc in cursor.fetchall()
+            (practice, status, on_hold, payer): ((int(n), Decimal(c)), (int(cn), Decimal(cc)))
+            for practice, status, on_hold, payer, n, c, cn, cc in cursor.fetchall()
         }
 
 
@@ -80,7 +81,7 @@ def claim_tallies_rebuild() -> int:
         cursor.execute("LOCK TABLE claims_claim IN SHARE MODE")
         cursor.execute("DELETE FROM claims_claimtally")
         cursor.execute(
-            "INSERT INTO claims_claimtally (practice_id, status, on_hold, claims, charges) "
-            + _COUNT_SQL
+            "INSERT INTO claims_claimtally "
+            "(practice_id, status, on_hold, payer_id, claims, charges) " + _COUNT_SQL
         )
         return cursor.rowcount

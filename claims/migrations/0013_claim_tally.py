@@ -10,22 +10,22 @@ TALLY_SQL = """
 CREATE FUNCTION claims_claim_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO claims_claimtally (practice_id, status, on_hold, claims, charges)
-        SELECT practice_id, status, on_hold, count(*), sum(total_charge)
-        FROM new_rows GROUP BY practice_id, status, on_hold;
+        INSERT INTO claims_claimtally (practice_id, status, on_hold, payer_id, claims, charges)
+        SELECT practice_id, status, on_hold, payer_id, count(*), sum(total_charge)
+        FROM new_rows GROUP BY practice_id, status, on_hold, payer_id;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO claims_claimtally (practice_id, status, on_hold, claims, charges)
-        SELECT practice_id, status, on_hold, -count(*), -sum(total_charge)
-        FROM old_rows GROUP BY practice_id, status, on_hold;
+        INSERT INTO claims_claimtally (practice_id, status, on_hold, payer_id, claims, charges)
+        SELECT practice_id, status, on_hold, payer_id, -count(*), -sum(total_charge)
+        FROM old_rows GROUP BY practice_id, status, on_hold, payer_id;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO claims_claimtally (practice_id, status, on_hold, claims, charges)
-        SELECT practice_id, status, on_hold, sum(n), sum(charge)
+        INSERT INTO claims_claimtally (practice_id, status, on_hold, payer_id, claims, charges)
+        SELECT practice_id, status, on_hold, payer_id, sum(n), sum(charge)
         FROM (
-            SELECT practice_id, status, on_hold, 1 AS n, total_charge AS charge FROM new_rows
+            SELECT practice_id, status, on_hold, payer_id, 1 AS n, total_charge AS charge FROM new_rows
             UNION ALL
-            SELECT practice_id, status, on_hold, -1, -total_charge FROM old_rows
+            SELECT practice_id, status, on_hold, payer_id, -1, -total_charge FROM old_rows
         ) AS moved
-        GROUP BY practice_id, status, on_hold
+        GROUP BY practice_id, status, on_hold, payer_id
         HAVING sum(n) <> 0 OR sum(charge) <> 0;
     ELSE  -- TRUNCATE
         DELETE FROM claims_claimtally;
@@ -42,9 +42,9 @@ CREATE TRIGGER claims_claim_tally_delete AFTER DELETE ON claims_claim
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_claim_tally();
 CREATE TRIGGER claims_claim_tally_truncate AFTER TRUNCATE ON claims_claim
     FOR EACH STATEMENT EXECUTE FUNCTION claims_claim_tally();
-INSERT INTO claims_claimtally (practice_id, status, on_hold, claims, charges)
-SELECT practice_id, status, on_hold, count(*), sum(total_charge)
-FROM claims_claim GROUP BY practice_id, status, on_hold;
+INSERT INTO claims_claimtally (practice_id, status, on_hold, payer_id, claims, charges)
+SELECT practice_id, status, on_hold, payer_id, count(*), sum(total_charge)
+FROM claims_claim GROUP BY practice_id, status, on_hold, payer_id;
 """
 
 TALLY_DROP_SQL = """
@@ -97,6 +97,15 @@ class Migration(migrations.Migration):
                 ("on_hold", models.BooleanField()),
                 ("claims", models.BigIntegerField()),
                 ("charges", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="practice.payer",
+                    ),
+                ),
                 (
                     "practice",
                     models.ForeignKey(

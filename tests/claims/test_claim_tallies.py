@@ -59,29 +59,38 @@ def test_a_write_that_changes_no_total_adds_no_tally_row(practice_a, biller):
 
 
 def test_compaction_folds_the_differences_into_one_row_per_key(practice_a, practice_b, biller):
-    for claim in _claims(practice_a, 4) + _claims(practice_b, 2):
+    claims = _claims(practice_a, 4) + _claims(practice_b, 2)
+    for claim in claims:
         claim_transition(claim=claim, to=S.READY, user=biller)
     before = claim_tallies(practice_ids=[practice_a.pk, practice_b.pk])
 
     rows_before, rows_after = claim_tallies_compact()
 
-    assert rows_before > rows_after == 2  # one READY row per practice; the DRAFT rows net to 0
+    # One READY row per practice and payer; the DRAFT rows net to nothing and go.
+    assert rows_before > rows_after == len({(c.practice_id, c.payer_id) for c in claims})
     assert claim_tallies(practice_ids=[practice_a.pk, practice_b.pk]) == before
     assert claim_tallies(practice_ids=[practice_b.pk]) == {(S.READY, False): (2, Decimal("250"))}
+    one = claims[0]
+    assert claim_tallies(practice_ids=[practice_a.pk], payer_id=one.payer_id) == {
+        (S.READY, False): (1, Decimal("125"))
+    }
 
 
 def test_check_names_a_tally_that_drifted_and_rebuild_repairs_it(practice_a, capsys):
-    _claims(practice_a, 2)
+    claims = _claims(practice_a, 2)
     call_command("claim_tallies", "--check")
+    payer = claims[0].payer
     ClaimTally.objects.create(
-        practice=practice_a, status=S.PAID, on_hold=False, claims=5, charges=Decimal("1")
-    )
+        practice=practice_a, status=S.PAID, on_hold=False, payer=payer, claims=5,
+        charges=Decimal("1"),
+    )  # fmt: skip
 
     with pytest.raises(CommandError, match="1 tallies disagree"):
         call_command("claim_tallies", "--check")
-    assert f"practice {practice_a.pk} paid on_hold=False: tallied 5" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"practice {practice_a.pk} paid on_hold=False payer {payer.pk}: tallied 5" in out
 
-    assert claim_tallies_rebuild() == 1
+    assert claim_tallies_rebuild() == len({c.payer_id for c in claims})
     assert claim_tallies_drift() == {}
     call_command("claim_tallies", "--check")
 

@@ -28,10 +28,11 @@ class Command(BaseCommand):
             return
         if options["check"]:
             drift = claim_tallies_drift()
-            for (practice, status, on_hold), (tallied, counted) in sorted(drift.items()):
+            for (practice, status, on_hold, payer), (tallied, counted) in sorted(drift.items()):
                 self.stdout.write(
-                    f"practice {practice} {status} on_hold={on_hold}: tallied {tallied[0]} "
-                    f"claims {tallied[1]}, counted {counted[0]} claims {counted[1]}"
+                    f"practice {practice} {status} on_hold={on_hold} payer {payer}: "
+                    f"tallied {tallied[0]} claims {tallied[1]}, "
+                    f"counted {counted[0]} claims {counted[1]}"
                 )
             if drift:
                 raise CommandError(f"{len(drift)} tallies disagree with the claims: run --rebuild.")
