@@ -459,7 +459,7 @@ class QueuePage:
         )  # fmt: skip
 
     def _counted(self) -> Totals:
-        found = self.filtered.aggregate(count=CountOf("id"), charges=Sum("total_charge"))
+        found = self.filtered.aggregate(count=CountOf("*"), charges=Sum("total_charge"))
         return Totals(self.queue.label, found["count"], found["charges"] or Decimal("0.00"))
 
 
@@ -550,7 +550,7 @@ def queue_totals(
     lately_claims = Claim.objects.filter(lately, practice_id__in=practices, status__in=statuses)
     if payer_id is not None:
         lately_claims = lately_claims.filter(payer_id=payer_id)
-    found = lately_claims.aggregate(n=CountOf("id"), charges=Sum("total_charge"))
+    found = lately_claims.aggregate(n=CountOf("*"), charges=Sum("total_charge"))
     return Totals(
         queue.label, whole.count - found["n"], whole.charges - (found["charges"] or Decimal(0))
     )
@@ -578,7 +578,7 @@ def claim_queue_counts(
             counts[key] = known
         else:
             found = claims.filter(queue_filter(queue, user=user, now=now)).aggregate(
-                n=CountOf("id"), charges=Sum("total_charge")
+                n=CountOf("*"), charges=Sum("total_charge")
             )
             counts[key] = Totals(queue.label, found["n"], found["charges"] or Decimal("0.00"))
     return counts
