@@ -33,7 +33,8 @@ from django.db.models import (
     Value,
 )
 
-from claims.models import Claim, ClaimEvent, ClaimStatus, SavedWorklist
+from claims.models import Claim, ClaimStatus, SavedWorklist
+from claims.reason_filter import reason_claim_ids
 from claims.selectors import Totals, scrubber_holds_q
 from rcm.practice.permissions import BILLING
 from rcm.practice.selectors import Viewer, practice_ids_for
@@ -197,7 +198,7 @@ class ClaimCriteria:
         if self.near_filing_limit:
             q &= timely_q(today)
         if self.reason:
-            q &= Q(pk__in=ClaimEvent.objects.filter(note__icontains=self.reason).values("claim_id"))
+            q &= reason_q(self.reason)
         if self.search:
             q &= search_q(self.search)
         return q
@@ -210,6 +211,13 @@ class ClaimCriteria:
         if self.assignee.isdigit():
             return Q(assignee_id=int(self.assignee))
         return Q()
+
+
+def reason_q(text: str) -> Q:
+    """Claims carrying a denial reason, remark or edit (claims/reason_filter.py): one indexed
+    `pk IN (subquery)`."""
+    claim_ids = reason_claim_ids(text)
+    return Q() if claim_ids is None else Q(pk__in=claim_ids)
 
 
 def search_q(text: str) -> Q:

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from claims.adjudication import DENIAL_ADJUSTMENTS
-from denials.models import Adjustment, Remittance
+from claims.reason_filter import ReasonQuery
+from denials.models import Adjustment, ClaimPayment, LinePayment, Remittance
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
@@ -40,3 +41,28 @@ def top_denial_reasons(
         .order_by("-amount")[:limit]
     )
     return list(rows)
+
+
+def claims_remitted_with_reason(reason: ReasonQuery) -> list[QuerySet[Any]]:
+    """Ids of the claims whose 835s carry the reason: a CAS reason code (with its group when the
+    biller typed one) on the claim or a line, or a remark code (MOA/MIA or LQ). Registered with
+    the claims queues' reason filter (denials/apps.py)."""
+    sources: list[QuerySet[Any]] = []
+    if reason.carcs:
+        # adjustment_reason_idx (reason, group) serves both "CO-16" and a bare "16".
+        adjusted = Q(reason__in=reason.carcs)
+        if reason.group:
+            adjusted &= Q(group=reason.group)
+        sources.append(Adjustment.objects.filter(adjusted).values_list("claim_payment__claim_id"))
+    if reason.rarcs:
+        # claim_payment_remarks_idx and line_payment_remarks_idx (GIN): remarks && ARRAY[…].
+        remarks = list(reason.rarcs)
+        sources.append(
+            ClaimPayment.objects.filter(remarks__overlap=remarks).values_list("claim_id")
+        )
+        sources.append(
+            LinePayment.objects.filter(remarks__overlap=remarks).values_list(
+                "claim_payment__claim_id"
+            )
+        )
+    return sources
