@@ -41,7 +41,7 @@ JARGON = {
     "prior auth": ("authorization",),
 }
 MAX_WORD_CODES = 200
-NOTE_MIN_LENGTH = 3
+NOTE_MIN_LENGTH = WORDS_MIN_LENGTH = 3
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ def reason_read(text: str) -> ReasonQuery | None:
         return ReasonQuery(text=text, carcs=(upper,), rarcs=(upper,))
     if EDIT_ID.fullmatch(text.lower()):
         return ReasonQuery(text=text, edit=text.lower())
+    if len(text) < WORDS_MIN_LENGTH:  # "ab" is in half the code table: not a reason
+        return ReasonQuery(text=text)
     carcs, rarcs = _codes_described_by(text)
     return ReasonQuery(text=text, carcs=carcs, rarcs=rarcs, from_words=True)
 

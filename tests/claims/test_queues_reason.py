@@ -187,3 +187,16 @@ def test_the_reason_is_read_as_codes_or_words(db):
     assert reason_read("197").carcs == ("197",)
     assert reason_read("npi.billing.luhn").edit == "npi.billing.luhn"
     assert reason_read("١٩٧").carcs == ()  # not a code: Unicode digits are words
+
+
+def test_a_reason_costs_no_query_or_one_for_words(
+    client, biller, claims, django_assert_num_queries
+):
+    client.force_login(biller)
+    client.get(reverse("claim-queue", args=["denied"]))  # warm the session
+    with django_assert_num_queries(9):
+        client.get(reverse("claim-queue", args=["denied"]), {"reason": "CO-16"})
+    with django_assert_num_queries(10):  # the codes whose description holds the words
+        response = client.get(reverse("claim-queue", args=["denied"]), {"reason": "authorization"})
+
+    assert response.context["totals"].count == 1
