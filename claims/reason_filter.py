@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -33,7 +33,7 @@ REASON_FILTER_HELP = (
 ADJUSTMENT_GROUPS = ("CO", "CR", "OA", "PI", "PR")
 # A CARC (16, 197, A1, B7, P12) or a RARC (M51, MA130, N290). ASCII only: "١٦" is not a code.
 CODE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}", re.ASCII)
-GROUP_AND_CODE = re.compile(r"(CO|CR|OA|PI|PR)\s*-?\s*([A-Z]{0,2}[0-9]{1,4})", re.ASCII)
+GROUP_AND_CODE = re.compile(rf"({'|'.join(ADJUSTMENT_GROUPS)})\s*-?\s*({CODE.pattern})", re.ASCII)
 EDIT_ID = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+", re.ASCII)
 # How billers say it, and how the code tables say it.
 JARGON = {
@@ -53,7 +53,7 @@ class ReasonQuery:
     carcs: tuple[str, ...] = ()  # adjustment reason codes
     rarcs: tuple[str, ...] = ()  # remark codes
     edit: str = ""  # a scrubber edit id, lower case
-    from_words: bool = field(default=False)
+    from_words: bool = False
 
 
 ReasonSource = Callable[[ReasonQuery], list["QuerySet[Any]"]]
