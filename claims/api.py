@@ -38,6 +38,7 @@ from claims.queue_forms import (
     form_errors,
 )
 from claims.queues import QUEUES, SORTS, QueuePage, QueueRows, claim_queue_page
+from claims.reason_filter import REASON_FILTER_HELP
 from claims.scrubber import SCRUBBABLE, claim_scrub
 from claims.selectors import Totals, claim_edits_of, claim_get, claim_timeline_entries
 from claims.state import InvalidTransition
@@ -156,7 +157,7 @@ FILTERS = [
     OpenApiParameter("assignee", str, description="me, none, or a user id"),
     OpenApiParameter("follow_up_due", bool),
     OpenApiParameter("near_filing_limit", bool, description="Within 15 days of filing limit"),
-    OpenApiParameter("reason", str),
+    OpenApiParameter("reason", str, description=REASON_FILTER_HELP),
     OpenApiParameter("sort", str, enum=list(SORTS)),
 ]  # fmt: skip
 

@@ -389,6 +389,14 @@ class ClaimEdit(models.Model):
 
     class Meta:
         ordering = ["claim", "id"]
+        indexes = [
+            # The queues' reason filter: claims with an open edit of this id (npi.billing.luhn).
+            models.Index(
+                fields=["edit"],
+                condition=models.Q(overridden_at__isnull=True),
+                name="claim_edit_open_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.severity} {self.edit}"

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from claims.models import ClaimStatus
 from claims.queues import AGE_BUCKETS, SORTS, ClaimCriteria
+from claims.reason_filter import REASON_FILTER_HELP, REASON_FILTER_MAX_LENGTH
 from claims.work import MAX_BULK, MAX_NOTE_LENGTH, MAX_REASON_LENGTH
 from rcm.practice.validators import is_ascii_digits
 
@@ -94,7 +95,12 @@ class ClaimFilterForm(forms.Form):
     assignee = forms.CharField(required=False, max_length=10)
     follow_up_due = forms.BooleanField(required=False, label="Follow-up due")
     near_filing_limit = forms.BooleanField(required=False, label="Near the filing limit")
-    reason = forms.CharField(required=False, max_length=80, label="Denial reason or edit text")
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_FILTER_MAX_LENGTH,
+        label="Denial reason, remark or edit",
+        help_text=REASON_FILTER_HELP,
+    )
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
 
     def clean_assignee(self) -> str:

@@ -35,7 +35,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
-from claims.models import Claim, ClaimEvent, ClaimStatus, SavedWorklist
+from claims.models import Claim, ClaimStatus, SavedWorklist
+from claims.reason_filter import reason_claim_ids
 from claims.selectors import Tallies, Totals, claim_tallies, scrubber_holds_q, tallied_totals
 from rcm.practice.permissions import BILLING
 from rcm.practice.selectors import Viewer, practice_ids_for
@@ -269,7 +270,7 @@ class ClaimCriteria:
         if self.near_filing_limit:
             q &= Q(status__in=NOT_YET_ACCEPTED) & timely_q(today)
         if self.reason:
-            q &= Q(pk__in=ClaimEvent.objects.filter(note__icontains=self.reason).values("claim_id"))
+            q &= reason_q(self.reason)
         if self.search:
             q &= search_q(self.search, fence=fence)
         return q
@@ -296,6 +297,13 @@ class ClaimCriteria:
         if self.assignee.isdigit():
             return Q(assignee_id=int(self.assignee))
         return Q()
+
+
+def reason_q(text: str) -> Q:
+    """Claims carrying a denial reason, remark or edit (claims/reason_filter.py): one indexed
+    `pk IN (subquery)`."""
+    claim_ids = reason_claim_ids(text)
+    return Q() if claim_ids is None else Q(pk__in=claim_ids)
 
 
 # A name that matches more patients than this is too short to be a search; the claims of the

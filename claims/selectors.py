@@ -41,6 +41,34 @@ def claim_get(*, user: Viewer, pk: int, roles: Iterable[str]) -> Claim:
     return scoped_get(claims, user=user, pk=pk, roles=roles)
 
 
+@dataclass(frozen=True)
+class PriorPayerLeft:
+    """What the payer before decided on a secondary (or tertiary) claim, from its snapshot."""
+
+    paid: Decimal
+    contractual: Decimal  # CO adjustments, claim and lines: the provider may bill nobody for it
+    left: Decimal  # charge - paid - contractual: the patient's share the next payer may cover
+
+
+def claim_prior_payer_left(*, claim: Claim) -> PriorPayerLeft | None:
+    """For a claim billed after another payer (`primary_claim`), what that payer paid and left,
+    by the rule that decided to bill it (`denials.secondary.balance_after`): the charge less the
+    payment and the contractual (CO) adjustments. None for a primary claim; one query else."""
+    if claim.primary_claim_id is None:
+        return None
+    paid = claim.other_payer_paid or Decimal("0.00")
+    rows = [*claim.other_payer_adjustments]
+    for adjustments in claim.lines.values_list("other_payer_adjustments", flat=True):
+        rows.extend(adjustments or [])
+    contractual = sum(
+        (Decimal(str(row.get("amount") or "0")) for row in rows if row.get("group") == "CO"),
+        Decimal("0.00"),
+    )
+    return PriorPayerLeft(
+        paid=paid, contractual=contractual, left=claim.total_charge - paid - contractual
+    )
+
+
 def claims_by_control_number(numbers: Iterable[str]) -> dict[str, Claim]:
     """Our claims named by a payer's or clearinghouse's answer (CLM01 echoed back), unfenced:
     answers arrive by file, for whichever practice sent the claim."""

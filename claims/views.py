@@ -34,6 +34,7 @@ from claims.selectors import (
     claim_edits_of,
     claim_get,
     claim_list,
+    claim_prior_payer_left,
     claim_timeline_entries,
 )
 from claims.services import next_payer_refusal
@@ -228,6 +229,7 @@ def _claim_page(request: AuthenticatedRequest, claim: Claim, status: int = 200) 
         "lines": lines,
         "timeline": claim_timeline_entries(claim=claim),
         "claim_edits": claim_edits_of(claim=claim),
+        "prior_payer": claim_prior_payer_left(claim=claim),
         "bills": bills,
         "can_submit": bills and claim.status == ClaimStatus.READY and not claim.on_hold,
         "can_bill_next_payer": bills and next_payer_refusal(claim) is None,

@@ -35,6 +35,7 @@ TIER_QUOTAS: dict[str, dict[str, int]] = {
                       S.REJECTED: 5},
 }  # fmt: skip
 SUBMIT = (S.READY, S.QUEUED, S.SUBMITTED)
+PAPER_QUEUED = 3  # a paper payer's claims waiting to be printed ("To print")
 ACCEPT = (*SUBMIT, S.ACCEPTED)
 RESUBMITTED = (*SUBMIT, S.REJECTED, S.DRAFT, *ACCEPT)
 # The walks that end in each status, with how often each is taken.
@@ -243,10 +244,28 @@ def plans_build(rng: random.Random, visits: list[Visit], payers: dict[int, Payer
         targets = [status for status, n in quotas.items() if status != S.PARTIALLY_PAID
                    for _ in range(n)]  # fmt: skip
         rng.shuffle(targets)
+        _paper_claims_queued((first + rest)[partial:], targets, payers)
         for visit, target in zip(first + rest, [S.PARTIALLY_PAID] * partial + targets, strict=True):
             assert visit.coverage is not None, "a billed visit always has a primary coverage"
             plans.append(_plan(rng, visit, payers[visit.coverage.payer_id], target, now))
     return plans
+
+
+def _paper_claims_queued(visits: list[Visit], targets: list[str],
+                         payers: dict[int, PayerSpec]) -> None:  # fmt: skip
+    """Give the first PAPER_QUEUED visits of a paper payer a QUEUED target (swapped with an
+    electronic payer's visit), so the billers' "To print" list is never empty in the demo."""
+
+    def on_paper(visit: Visit) -> bool:
+        assert visit.coverage is not None
+        return payers[visit.coverage.payer_id].paper_claims_address is not None
+
+    paper = [i for i, visit in enumerate(visits) if on_paper(visit)]
+    electronic_queued = [i for i, t in enumerate(targets) if t == S.QUEUED and i not in paper]
+    for i in paper[:PAPER_QUEUED]:
+        if targets[i] != S.QUEUED and electronic_queued:
+            j = electronic_queued.pop()
+            targets[i], targets[j] = targets[j], targets[i]
 
 
 def _step(claim: Claim, status: str, user: User, note: str, at: datetime.datetime) -> Claim:

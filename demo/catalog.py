@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rcm.practice.models import ClaimFilingIndicator, Role
+from rcm.practice.models import ClaimFilingIndicator, Role, SubmissionMethod
 from rcm.practice.validators import npi_check_digit
 
 SEED = 2026
@@ -106,6 +106,14 @@ class PayerSpec:
     payment_method: str
     pay_weekday: int
     pay_cycle_days: int
+    # A payer that takes the CMS-1500 by mail, at this address (street, city, state, ZIP): its
+    # queued claims are the billers' "To print" list.
+    paper_claims_address: tuple[str, str, str, str] | None = None
+
+    @property
+    def submission_method(self) -> str:
+        paper = self.paper_claims_address is not None
+        return SubmissionMethod.PAPER if paper else SubmissionMethod.ELECTRONIC
 
 
 MB, MC, BL, CI, HM = (
@@ -128,7 +136,7 @@ PAYERS = (
               "1911234567", "ACH", 3, 7),
     PayerSpec("contoso", "CNTSO", "Contoso Mutual Insurance", CI, 120, 18, (),
               "Contoso Select", Decimal("0.75"), Decimal("0"), Decimal("0.20"), 0.15,
-              "1452369870", "CHK", 0, 14),
+              "1452369870", "CHK", 0, 14, ("PO BOX 4410", "SPRINGFIELD", "IL", "627054410")),
     PayerSpec("evergreen", "EVHMO", "Evergreen Community HMO", HM, 90, 12,
               ("20610", "J1100", "J3301", "71046"),
               "Evergreen HMO Select", Decimal("0.62"), Decimal("15"), Decimal("0"), 0.0,

@@ -168,6 +168,8 @@ def _payers_setup() -> dict[str, Payer]:
             timely_filing_days=spec.timely_filing_days,
             turnaround_days=spec.turnaround_days,
             prior_auth_codes=list(spec.prior_auth_codes),
+            submission_method=spec.submission_method,
+            claims_address=spec.paper_claims_address or ("", "", "", ""),
         )
         for spec in PAYERS
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from claims.models import Claim, ClaimLine
@@ -74,7 +75,11 @@ class ClaimPayment(models.Model):
 
     class Meta:
         ordering = ["remittance", "id"]
-        indexes = [models.Index(fields=["control_number"], name="claim_payment_control_idx")]
+        indexes = [
+            models.Index(fields=["control_number"], name="claim_payment_control_idx"),
+            # The queues' reason filter: claims with a remark code ("N290"), remarks && ARRAY[…].
+            GinIndex(fields=["remarks"], name="claim_payment_remarks_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.control_number} status {self.status_code} paid {self.paid}"
@@ -98,6 +103,10 @@ class LinePayment(models.Model):  # noqa: DJ008 (shown only inside its claim pay
 
     class Meta:
         ordering = ["claim_payment", "id"]
+        indexes = [
+            # The queues' reason filter: claims with a remark code on a line ("M51").
+            GinIndex(fields=["remarks"], name="line_payment_remarks_idx"),
+        ]
 
 
 class Adjustment(models.Model):
@@ -116,7 +125,11 @@ class Adjustment(models.Model):
 
     class Meta:
         ordering = ["claim_payment", "line_payment", "id"]
-        indexes = [models.Index(fields=["group", "reason"], name="adjustment_reason_idx")]
+        indexes = [
+            # The queues' reason filter: a bare CARC ("197", reason = …) or a group and a CARC
+            # ("CO-16", reason = … AND group = …), so the reason code leads.
+            models.Index(fields=["reason", "group"], name="adjustment_carc_group_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.group}-{self.reason} {self.amount}"

@@ -11,7 +11,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from claims.adjudication import DENIAL_ADJUSTMENTS
 from claims.models import Claim
-from denials.models import Adjustment, LinePayment, Remittance
+from claims.reason_filter import ReasonQuery
+from denials.models import Adjustment, ClaimPayment, LinePayment, Remittance
 from rcm.practice.selectors import Viewer, practice_ids_for
 
 
@@ -61,3 +62,28 @@ def claim_denied_line_ids(claim: Claim) -> list[int]:
         if line_id is not None and line_id not in latest:
             latest[line_id] = paid == 0 and (patient_share or Decimal("0")) == 0
     return sorted(line_id for line_id, denied in latest.items() if denied)
+
+
+def claims_remitted_with_reason(reason: ReasonQuery) -> list[QuerySet[Any]]:
+    """Ids of the claims whose 835s carry the reason: a CAS reason code (with its group when the
+    biller typed one) on the claim or a line, or a remark code (MOA/MIA or LQ). Registered with
+    the claims queues' reason filter (denials/apps.py)."""
+    sources: list[QuerySet[Any]] = []
+    if reason.carcs:
+        # adjustment_reason_idx (reason, group) serves both "CO-16" and a bare "16".
+        adjusted = Q(reason__in=reason.carcs)
+        if reason.group:
+            adjusted &= Q(group=reason.group)
+        sources.append(Adjustment.objects.filter(adjusted).values_list("claim_payment__claim_id"))
+    if reason.rarcs:
+        # claim_payment_remarks_idx and line_payment_remarks_idx (GIN): remarks && ARRAY[…].
+        remarks = list(reason.rarcs)
+        sources.append(
+            ClaimPayment.objects.filter(remarks__overlap=remarks).values_list("claim_id")
+        )
+        sources.append(
+            LinePayment.objects.filter(remarks__overlap=remarks).values_list(
+                "claim_payment__claim_id"
+            )
+        )
+    return sources

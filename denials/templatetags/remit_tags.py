@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from claims.adjudication import adjustment_is_denial
 from claims.models import Claim
+from claims.selectors import PriorPayerLeft
 from coding.codesets.selectors import release_in_force
 from coding.models import Code
 from denials.models import Adjustment, ClaimPayment, LinePayment
@@ -58,9 +59,12 @@ def _payments(claim: Claim) -> list[ClaimPayment]:
 
 
 @register.inclusion_tag("denials/_claim_remittances.html")
-def claim_remittances(claim: Claim) -> dict[str, Any]:
+def claim_remittances(claim: Claim, prior_payer: PriorPayerLeft | None = None) -> dict[str, Any]:
     """Every remittance against `claim`: allowed, paid, patient share, each CAS in words, and
-    the balance left. A fixed number of queries whatever the number of payments and lines."""
+    the balance left. A fixed number of queries whatever the number of payments and lines.
+
+    A claim billed after another payer (`prior_payer`, claims.selectors.claim_prior_payer_left)
+    owes only what that payer left, not its full charge: its balance starts there."""
     payments = _payments(claim)
     carcs: set[str] = set()
     rarcs: set[str] = set()
@@ -127,6 +131,7 @@ def claim_remittances(claim: Claim) -> dict[str, Any]:
         "patient": patient,
         "written_off": written_off,
         "denied": denied,
+        "prior_payer": prior_payer,
         # What nobody has paid or written off yet: the patient's share and denials included.
-        "balance": claim.total_charge - paid - written_off,
+        "balance": (prior_payer.left if prior_payer else claim.total_charge) - paid - written_off,
     }

@@ -15,6 +15,7 @@ from rcm.practice.models import (
     Payer,
     Practice,
     Role,
+    SubmissionMethod,
     User,
 )
 
@@ -66,7 +67,12 @@ def payer_upsert(
     timely_filing_days: int = 365,
     turnaround_days: int = 14,
     prior_auth_codes: list[str] | None = None,
+    submission_method: str = SubmissionMethod.ELECTRONIC,
+    claims_address: tuple[str, str, str, str] = ("", "", "", ""),
 ) -> Payer:
+    """Create or update the payer `payer_id`; `claims_address` (street, city, state, ZIP) is
+    where a paper payer's CMS-1500s are mailed."""
+    address1, city, state, zip_code = claims_address
     payer, _ = Payer.objects.update_or_create(
         payer_id=payer_id,
         defaults={
@@ -75,6 +81,11 @@ def payer_upsert(
             "timely_filing_days": timely_filing_days,
             "turnaround_days": turnaround_days,
             "prior_auth_codes": prior_auth_codes or [],
+            "submission_method": submission_method,
+            "address1": address1,
+            "city": city,
+            "state": state,
+            "zip_code": zip_code,
         },
     )
     return payer

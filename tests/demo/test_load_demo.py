@@ -15,12 +15,14 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from claims.models import Claim, ClaimEvent, ClaimLine
+from claims.paper import claims_to_print
 from claims.state import ClaimStatus, can_transition
+from demo.billing import PAPER_QUEUED
 from demo.catalog import DEMO_PASSWORD, PRACTICES
 from denials.models import Adjustment, ClaimPayment, Remittance
 from patients.models import Coverage, Encounter, EncounterStatus, Patient
 from rcm.audit.models import AuditEvent
-from rcm.practice.models import Practice, User
+from rcm.practice.models import Payer, Practice, SubmissionMethod, User
 
 
 def _load() -> str:
@@ -98,6 +100,13 @@ def test_load_demo_builds_every_stage_once():
     assert agency.memberships.values("practice").distinct().count() == 2
     assert "pedsadmin" in output
     assert "operator   operator: the Django admin (/admin/), no practice" in output
+    # One small payer takes paper: its queued claims fill the billers' "To print" list.
+    paper = Payer.objects.get(submission_method=SubmissionMethod.PAPER)
+    assert paper.payer_id == "CNTSO" and paper.address1 and paper.zip_code
+    to_print = claims_to_print(claims)
+    assert to_print.count() >= PAPER_QUEUED, to_print.count()
+    assert set(to_print.values_list("payer_id", flat=True)) == {paper.pk}
+    assert not claims.filter(status=ClaimStatus.QUEUED).electronic().filter(payer=paper).exists()
 
     before = _table_counts(ids)
     started = time.monotonic()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from claims.billing import encounter_bill
 from claims.export import claims_export_837
@@ -189,3 +190,22 @@ def test_posting_the_same_835_again_enqueues_nothing_new(
 
     assert callbacks == []
     assert Claim.objects.filter(primary_claim=primary).count() == 1
+
+
+def test_the_secondary_claim_owes_what_the_primary_left_not_its_charge(
+    client, biller, primary, secondary_coverage, eager_tasks, django_capture_on_commit_callbacks
+):
+    post(remit_835(primary), django_capture_on_commit_callbacks)
+    secondary = Claim.objects.get(primary_claim=primary)
+    client.force_login(biller)
+
+    page = client.get(reverse("claim-detail", args=[secondary.pk])).content.decode()
+
+    # 190 charged - 120 paid by Northwind - 40 contractual (CO-45) = 30, the patient's PR-2.
+    assert secondary.total_charge == 190  # the 837 still bills the whole charge (CLM02)
+    assert "primary paid $120.00, left $30.00" in page
+    assert 'data-testid="prior-left">$30.00' in page
+    assert 'data-testid="claim-balance">$30.00' in page
+    primary_page = client.get(reverse("claim-detail", args=[primary.pk])).content.decode()
+    assert 'data-testid="prior-left"' not in primary_page
+    assert 'data-testid="claim-balance">$30.00' in primary_page
