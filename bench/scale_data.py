@@ -382,6 +382,7 @@ def _remittances_load(
         Adjustment,
         {
             "claim_payment_id": f"{first_payment} + g - {offset + 1}",
+            "claim_id": f"{first} + g - {offset + 1}",
             "group": f"(CASE WHEN {status} = 'denied' THEN 'CO' ELSE 'CO' END)",
             "reason": f"(CASE WHEN {status} = 'denied' THEN "
             "(ARRAY['16','197','50','29','18'])[1 + g % 5] ELSE '45' END)",

@@ -118,6 +118,12 @@ class Adjustment(models.Model):
     line_payment = models.ForeignKey(
         LinePayment, null=True, blank=True, on_delete=models.CASCADE, related_name="adjustments"
     )
+    # The claim of `claim_payment`, copied when posted (None while the payment is unmatched):
+    # the reason filter goes from a CARC to its claims on one index, without joining 2.6M
+    # adjustments to their claim payments. Whoever creates an Adjustment sets it.
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     group = models.CharField(max_length=2, choices=AdjustmentGroup.choices)
     reason = models.CharField(max_length=5, help_text="CARC.")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -128,7 +134,9 @@ class Adjustment(models.Model):
         indexes = [
             # The queues' reason filter: a bare CARC ("197", reason = …) or a group and a CARC
             # ("CO-16", reason = … AND group = …), so the reason code leads.
-            models.Index(fields=["reason", "group"], name="adjustment_carc_group_idx")
+            models.Index(
+                fields=["reason", "group"], include=["claim"], name="adjustment_carc_group_idx"
+            )
         ]
 
     def __str__(self) -> str:

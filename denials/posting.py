@@ -394,6 +394,7 @@ def _adjustment_rows(
     rows = [
         posted.Adjustment(
             claim_payment=payment,
+            claim_id=payment.claim_id,
             group=a.group,
             reason=a.reason[:5],
             amount=a.amount,
@@ -405,6 +406,7 @@ def _adjustment_rows(
     rows.extend(
         posted.Adjustment(
             claim_payment_id=line.claim_payment_id,
+            claim_id=line.claim_payment.claim_id,
             line_payment=line,
             group=a.group,
             reason=a.reason[:5],

@@ -74,7 +74,8 @@ def claims_remitted_with_reason(reason: ReasonQuery) -> list[QuerySet[Any]]:
         adjusted = Q(reason__in=reason.carcs)
         if reason.group:
             adjusted &= Q(group=reason.group)
-        sources.append(Adjustment.objects.filter(adjusted).values_list("claim_payment__claim_id"))
+        # adjustment_carc_group_idx includes the claim: the index alone answers.
+        sources.append(Adjustment.objects.filter(adjusted).values_list("claim_id"))
     if reason.rarcs:
         # claim_payment_remarks_idx and line_payment_remarks_idx (GIN): remarks && ARRAY[…].
         remarks = list(reason.rarcs)

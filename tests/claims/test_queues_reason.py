@@ -64,7 +64,12 @@ def remitted(practice, status, *, adjustments, claim_remarks=(), line_remarks=()
     )  # fmt: skip
     for group, reason in adjustments:
         Adjustment.objects.create(
-            claim_payment=payment, line_payment=line_payment, group=group, reason=reason, amount=1
+            claim_payment=payment,
+            claim=claim,
+            line_payment=line_payment,
+            group=group,
+            reason=reason,
+            amount=1,
         )
     return claim
 

@@ -121,6 +121,9 @@ def test_every_cas_triplet_remark_and_plb_is_kept(claims):
         ("CLM7784", "CLM7784-1", "PR", "1", D("-25")),
         ("CLM7785", "", "CO", "45", D("25")),
     ]
+    # Each carries its claim (the reason filter's index), claim-level and line-level alike.
+    for adjustment in Adjustment.objects.select_related("claim_payment"):
+        assert adjustment.claim_id == adjustment.claim_payment.claim_id is not None
     remarks = dict(ClaimPayment.objects.values_list("control_number", "remarks"))
     assert (remarks["CLM7782"], remarks["CLM7783"], remarks["CLM7781"]) == (["MA01"], ["N362"], [])
     plb = ProviderAdjustment.objects.get()
