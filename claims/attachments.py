@@ -177,6 +177,8 @@ def claim_attachment_remove(
     *, claim: Claim, attachment_id: int, user: User | None
 ) -> AttachmentOutcome:
     """Take an attachment off the claim (recorded by mistake) and scrub the claim again."""
+    if not 0 < attachment_id < 2**63:  # beyond a bigint: no such row
+        raise ClaimAttachment.DoesNotExist("No such attachment on this claim.")
     with transaction.atomic():
         locked = _locked(claim)
         attachment = ClaimAttachment.objects.filter(claim=locked, pk=attachment_id).first()

@@ -313,8 +313,10 @@ def test_another_claims_attachment_is_not_found(client, practice_a, biller):
     client.force_login(biller)
 
     response = client.post(reverse("claim-attachment-remove", args=[claim.pk, attachment.pk]))
+    huge = client.post(reverse("claim-attachment-remove", args=[claim.pk, 10**30]))
+    api = _api(biller).delete(reverse("api-claim-attachment", args=[claim.pk, 10**30]))
 
-    assert response.status_code == 404
+    assert response.status_code == huge.status_code == api.status_code == 404
     assert ClaimAttachment.objects.filter(pk=attachment.pk).exists()
 
 
