@@ -36,7 +36,7 @@ from claims.claim_drafts import (
     claim_draft_field_errors,
     claim_draft_of,
 )
-from claims.models import Claim, ClaimEvent, ClaimStatus, FrequencyCode
+from claims.models import Claim, ClaimAttachment, ClaimEvent, ClaimStatus, FrequencyCode
 from claims.scrubber import ERROR, ScrubEdit, claim_scrub
 from claims.services import LineSnapshot, _claim_snapshot_create
 from claims.state import claim_transition
@@ -227,6 +227,16 @@ def _correction_create(
         _event(original, user, closing, source="correction")
     else:
         claim_transition(claim=original, to=S.CLOSED, user=user, source="correction", note=closing)
+    if frequency != FrequencyCode.VOID and new.payer_id == original.payer_id:
+        # The same payer still needs the paperwork it was told of; a void needs none, another
+        # payer is asked afresh.
+        ClaimAttachment.objects.bulk_create(
+            ClaimAttachment(
+                claim=new, report_type=a.report_type, transmission=a.transmission,
+                control_number=a.control_number, description=a.description, created_by=user,
+            )
+            for a in ClaimAttachment.objects.filter(claim=original).order_by("id")
+        )  # fmt: skip
     result = claim_scrub(claim=new, user=user)
     new.refresh_from_db()
     return EditOutcome(claim=new, changes=[], edits=result.edits)

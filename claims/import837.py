@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from claims.attachments import attachment_fields_clean
 from claims.import837_parties import (
     ImportRefusal,
     Person,
@@ -33,7 +35,7 @@ from claims.import837_parties import (
     person_of,
     provider_find_or_create,
 )
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimAttachment, ClaimStatus
 from claims.scrubber import claim_scrub
 from claims.services import LineSnapshot, _claim_snapshot_create
 from patients.models import Coverage, Encounter, EncounterEvent, EncounterStatus, Patient
@@ -41,6 +43,7 @@ from rcm.files.models import Direction, FileKind, FileStatus, StoredFile
 from rcm.files.services import sha256_of, stored_file_mark, stored_file_save
 from rcm.practice.models import Payer, Practice, Provider, User
 from rcm.x12 import claim837 as x12
+from rcm.x12 import pwk
 from rcm.x12.read837 import ClaimRead, read_837p
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -202,6 +205,26 @@ def _claim_refusal(claim: x12.Claim) -> str | None:
         problem = _line_refusal(line)
         if problem:
             return f"line {number} {problem}"
+    return _attachments_refusal(claim)
+
+
+def _attachment_row(attachment: x12.Attachment) -> dict[str, str]:
+    """One PWK segment as an attachment row's fields; ValidationError when it cannot be kept."""
+    return attachment_fields_clean(
+        report_type=attachment.report_type, transmission=attachment.transmission,
+        control_number=attachment.control_number, description="",
+    )  # fmt: skip
+
+
+def _attachments_refusal(claim: x12.Claim) -> str | None:
+    if len(claim.attachments) > pwk.MAX_PER_CLAIM:
+        return f"it has more than {pwk.MAX_PER_CLAIM} attachments (PWK)"
+    for number, attachment in enumerate(claim.attachments, start=1):
+        try:
+            _attachment_row(attachment)
+        except ValidationError as error:
+            words = " ".join(error.messages).rstrip(".")
+            return f"its attachment {number} (PWK*{attachment.report_type}) is refused: {words}"
     return None
 
 
@@ -266,6 +289,10 @@ class _Importer:
             return
         parties = self._parties(read, payer, person, matched)
         created = self._claim_write(read, parties, dates)
+        ClaimAttachment.objects.bulk_create(
+            ClaimAttachment(claim=created, created_by=self.user, **_attachment_row(attachment))
+            for attachment in claim.attachments
+        )
         scrub = claim_scrub(claim=created, user=self.user)
         created.refresh_from_db(fields=["status"])
         self._tally(read, parties, payer if payer_created else None, created, scrub.held)

@@ -10,6 +10,7 @@ from django.db import models
 
 from patients.models import Coverage, Encounter, Patient
 from rcm.practice.models import Payer, Practice, Provider, SubmissionMethod
+from rcm.x12 import pwk
 
 
 class ClaimStatus(models.TextChoices):
@@ -340,6 +341,7 @@ class EventKind(models.TextChoices):
     HOLD = "hold", "Put on hold"
     RELEASE = "release", "Released from hold"
     STATUS_CHECK = "status_check", "Status check requested"
+    ATTACHMENT = "attachment", "Attachment"
 
 
 class ClaimEvent(models.Model):
@@ -405,6 +407,40 @@ class ClaimEdit(models.Model):
     def is_open(self) -> bool:
         """An error, or a warning nobody has overridden."""
         return self.overridden_at is None
+
+
+class ClaimAttachment(models.Model):
+    """Paperwork that goes with the claim (a PWK segment in loop 2300): what it is (PWK01), how
+    the payer gets it (PWK02) and the number the payer matches it by (PWK06). Only the reference
+    travels in the 837P; the document itself goes by the way PWK02 says."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attachments")
+    report_type = models.CharField(max_length=2, choices=list(pwk.REPORT_TYPES.items()))
+    transmission = models.CharField(max_length=2, choices=list(pwk.TRANSMISSIONS.items()))
+    control_number = models.CharField(
+        max_length=pwk.CONTROL_NUMBER_MAX, blank=True,
+        help_text="PWK06 (with PWK05 = AC); required unless the transmission is AA.",
+    )  # fmt: skip
+    description = models.CharField(
+        max_length=200, blank=True, help_text="For the biller; not sent to the payer."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(transmission=pwk.AVAILABLE_ON_REQUEST)
+                | ~models.Q(control_number=""),
+                name="claim_attachment_number_unless_aa",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} PWK {self.report_type} {self.transmission}"
 
 
 class SavedWorklist(models.Model):

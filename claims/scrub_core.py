@@ -14,7 +14,12 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from claims.scrub_payer import payer_rule_edits, prior_auth_edits, therapy_modifier_edits
+from claims.scrub_payer import (
+    attachment_edits,
+    payer_rule_edits,
+    prior_auth_edits,
+    therapy_modifier_edits,
+)
 from claims.scrub_types import (
     ERROR,
     WARNING,
@@ -440,6 +445,7 @@ def claim_edits(
         *duplicate_edits(claim, context),
         *prior_auth_edits(claim, context),
         *therapy_modifier_edits(claim),
+        *attachment_edits(claim),
         *payer_rule_edits(claim, context),
     ]
 

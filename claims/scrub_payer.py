@@ -1,4 +1,5 @@
-"""What a payer asks for the codes billed: prior authorization, therapy modifiers, its rules."""
+"""What a payer asks for the codes billed: prior authorization, therapy modifiers, attachments
+(PWK) it can match, its rules."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from claims.scrub_types import (
 )
 from rcm.practice.payer_rules import PayerRuleSpec, codes_match
 from rcm.x12 import claim837 as x12
+from rcm.x12 import pwk
 
 # Codes CMS lists as "always therapy": billed only under a therapy plan of care, with GP
 # (physical), GO (occupational) or GN (speech-language) therapy modifier. 97151-97158
@@ -59,6 +61,27 @@ def therapy_modifier_edits(claim: x12.Claim) -> list[ScrubEdit]:
                 f"Line {number} ({line.procedure_code}) is a therapy service: add GP (physical), "
                 "GO (occupational) or GN (speech-language therapy)."
             ), line_label(number)))  # fmt: skip
+    return edits
+
+
+def attachment_edits(claim: x12.Claim) -> list[ScrubEdit]:
+    """Paperwork the payer must be able to match to the claim: each attachment sent by mail,
+    fax, e-mail or file carries its control number (PWK06), and PWK repeats at most 10 times."""
+    edits = []
+    for number, attachment in enumerate(claim.attachments, start=1):
+        if pwk.needs_control_number(attachment.transmission) and not attachment.control_number:
+            how = pwk.TRANSMISSIONS.get(attachment.transmission, attachment.transmission).lower()
+            kind = pwk.REPORT_TYPES.get(attachment.report_type, attachment.report_type)
+            edits.append(finding("attachment.control_number.missing", ERROR, (
+                f"Attachment {number} ({kind}, sent {how}) has no attachment control number: "
+                "enter the number written on the paperwork, so the payer can match it to this "
+                "claim, or mark it as available on request."
+            ), f"attachment {number}"))  # fmt: skip
+    if len(claim.attachments) > pwk.MAX_PER_CLAIM:
+        edits.append(finding("attachment.too_many", ERROR, (
+            f"The claim lists {len(claim.attachments)} attachments; an 837P carries at most "
+            f"{pwk.MAX_PER_CLAIM}: remove some, or send them together under one number."
+        )))  # fmt: skip
     return edits
 
 

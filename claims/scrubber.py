@@ -111,6 +111,7 @@ def claim_context(claim: Claim, *, today: datetime.date | None = None) -> ScrubC
         prior_auth_codes=frozenset(str(code).strip().upper() for code in payer.prior_auth_codes),
         payer_rules=payer_rule_specs(practice_id=claim.practice_id, payer_id=payer.pk),
         duplicates=claim_duplicates(claim) if claim.frequency_code == "1" else (),
+        attachments=tuple(a.report_type for a in claim.x12_attachments),  # type: ignore[attr-defined]
     )
 
 

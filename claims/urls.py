@@ -4,6 +4,8 @@ from django.urls import path
 
 from claims import (
     api,
+    attachment_api,
+    attachment_views,
     billing_views,
     correction_api,
     correction_views,
@@ -102,6 +104,32 @@ api_urlpatterns = [
         "claims/<int:pk>/edits/<int:edit_id>/override/",
         correction_api.ClaimEditOverrideApi.as_view(),
         name="api-claim-edit-override",
+    ),
+]
+
+# A claim's attachments (PWK): claims/attachment_views.py and claims/attachment_api.py.
+urlpatterns += [
+    path(
+        "claims/<int:pk>/attachments/",
+        attachment_views.claim_attachment_add_view,
+        name="claim-attachment-add",
+    ),
+    path(
+        "claims/<int:pk>/attachments/<int:attachment_id>/remove/",
+        attachment_views.claim_attachment_remove_view,
+        name="claim-attachment-remove",
+    ),
+]
+api_urlpatterns += [
+    path(
+        "claims/<int:pk>/attachments/",
+        attachment_api.ClaimAttachmentListApi.as_view(),
+        name="api-claim-attachments",
+    ),
+    path(
+        "claims/<int:pk>/attachments/<int:attachment_id>/",
+        attachment_api.ClaimAttachmentApi.as_view(),
+        name="api-claim-attachment",
     ),
 ]
 

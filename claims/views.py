@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.attachments import ClaimAttachmentForm, attachment_refusal
 from claims.billing import billing_issues_open
 from claims.codeset_impact import codeset_impact
 from claims.models import Claim
@@ -217,10 +218,15 @@ def claim_next_view(request: AuthenticatedRequest, queue: str) -> HttpResponse:
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The claim as sent, its remittances (denials' tag), its timeline, and what fits now."""
     claim = claim_get(user=request.user, pk=pk, roles=CLAIM_READERS)
-    return _claim_page(request, claim)
+    return claim_page(request, claim)
 
 
-def _claim_page(request: AuthenticatedRequest, claim: Claim, status: int = 200) -> HttpResponse:
+def claim_page(
+    request: AuthenticatedRequest,
+    claim: Claim,
+    status: int = 200,
+    attachment_form: ClaimAttachmentForm | None = None,
+) -> HttpResponse:
     bills = user_has_role(user=request.user, practice_id=claim.practice_id, roles=BILLING)
     diagnoses, lines = claim_diagnoses_and_lines(claim=claim)
     context = {
@@ -237,6 +243,9 @@ def _claim_page(request: AuthenticatedRequest, claim: Claim, status: int = 200) 
         "can_work": bills and claim.status not in CLOSED_STATUSES,
         "billers": assignable_billers(practice_ids=[claim.practice_id]) if bills else [],
         "submissions": claim.submissions.select_related("batch").order_by("-batch__created_at"),
+        "attachments": claim.attachments.select_related("created_by").order_by("id"),
+        "can_attach": bills and attachment_refusal(claim) is None,
+        "attachment_form": attachment_form or ClaimAttachmentForm(),
         "today": timezone.localdate(),
     }
     return render(request, "claims/detail.html", context, status=status)
@@ -294,7 +303,7 @@ def claim_edit_override_view(request: AuthenticatedRequest, pk: int, edit_id: in
         claim_edit_override(claim_edit=claim_edit, user=request.user, reason=reason)
     except ValidationError as error:  # the claim page again, saying why, with nothing changed
         messages.error(request, " ".join(error.messages))
-        return _claim_page(request, claim, status=400)
+        return claim_page(request, claim, status=400)
     messages.success(request, f"Warning overridden on claim {claim.control_number}.")
     return redirect("claim-detail", pk=pk)
 

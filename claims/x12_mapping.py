@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Case, F, JSONField, QuerySet, Value, When
 
-from claims.models import Claim, ClaimDiagnosis, ClaimLine
+from claims.models import Claim, ClaimAttachment, ClaimDiagnosis, ClaimLine
 from patients.models import Coverage, Patient, Relationship
 from rcm.files.services import control_number_next
 from rcm.practice.models import ClearinghouseConnection, Payer, Practice, Provider
@@ -80,9 +80,17 @@ def claims_for_837(claim_ids: Sequence[int]) -> list[Claim]:
         .values_list("claim_id", "code")
     ):
         diagnoses[claim_id].append(code)
+    attachments: dict[int, list[x12.Attachment]] = defaultdict(list)
+    for claim_id, report_type, transmission, number in (
+        ClaimAttachment.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "id")
+        .values_list("claim_id", "report_type", "transmission", "control_number")
+    ):
+        attachments[claim_id].append(x12.Attachment(report_type, transmission, number))
     for claim in claims:
         claim.x12_lines = lines[claim.pk]  # type: ignore[attr-defined]
         claim.x12_diagnoses = diagnoses[claim.pk]  # type: ignore[attr-defined]
+        claim.x12_attachments = attachments[claim.pk]  # type: ignore[attr-defined]
     return claims
 
 
@@ -243,6 +251,7 @@ def claim_as_x12(claim: Claim) -> x12.Claim:
         payer_claim_number=replaced_claim_number(claim),
         note=claim.note,
         other_coverage=_other_coverage(claim),
+        attachments=tuple(claim.x12_attachments),  # type: ignore[attr-defined]
         rendering_provider=x12.RenderingProvider(
             last_name=provider.last_name,
             first_name=provider.first_name,
@@ -382,6 +391,10 @@ def _fields_in_words(claim: Claim) -> list[tuple[str, str]]:
         ("the practice's address", claim.practice.address1),
         ("the practice's address line 2", claim.practice.address2),
         ("the practice's city", claim.practice.city),
+    ]
+    fields += [
+        (f"the control number of attachment {number}", attachment.control_number)
+        for number, attachment in enumerate(claim.x12_attachments, start=1)  # type: ignore[attr-defined]
     ]
     return fields
 

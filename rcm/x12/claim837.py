@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from rcm.x12 import pwk
 from rcm.x12.base import DEFAULT_DELIMITERS, Delimiters, X12Error
 from rcm.x12.writer import (
     Composite,
@@ -119,6 +120,15 @@ class ServiceFacility:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """PWK (loop 2300): paperwork the payer gets with the claim, and how (rcm.x12.pwk)."""
+
+    report_type: str  # PWK01
+    transmission: str  # PWK02
+    control_number: str = ""  # PWK06 (PWK05 = AC); required unless PWK02 is AA
+
+
+@dataclass(frozen=True)
 class Adjustment:
     """One CAS triple: group code (CO, PR, OA, PI, CR), reason code and amount."""
 
@@ -184,6 +194,7 @@ class Claim:
     rendering_provider: RenderingProvider | None = None
     service_facility: ServiceFacility | None = None
     other_coverage: OtherCoverage | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def total_charge(self) -> Decimal:
@@ -233,6 +244,7 @@ def _check_claim(claim: Claim) -> None:
     if claim.frequency in ("7", "8") and not claim.payer_claim_number:
         message = f"{where}: a replacement or void needs the payer claim number"
         raise X12Error(message, segment_id="REF")
+    _check_attachments(claim, where)
     for line in claim.lines:
         pointers = line.diagnosis_pointers
         if not 1 <= len(pointers) <= MAX_POINTERS or not all(
@@ -241,6 +253,25 @@ def _check_claim(claim: Claim) -> None:
             raise X12Error(f"{where}: bad diagnosis pointers {pointers}", segment_id="SV1")
         if line.adjudication and not claim.other_coverage:
             raise X12Error(f"{where}: line adjudication needs other coverage", segment_id="SVD")
+
+
+def _check_attachments(claim: Claim, where: str) -> None:
+    if len(claim.attachments) > pwk.MAX_PER_CLAIM:
+        raise X12Error(f"{where}: at most {pwk.MAX_PER_CLAIM} attachments", segment_id="PWK")
+    for attachment in claim.attachments:
+        if attachment.report_type not in pwk.REPORT_TYPES:
+            message = f"{where}: unknown attachment report type {attachment.report_type!r}"
+            raise X12Error(message, segment_id="PWK")
+        if attachment.transmission not in pwk.TRANSMISSIONS:
+            message = f"{where}: unknown attachment transmission {attachment.transmission!r}"
+            raise X12Error(message, segment_id="PWK")
+        number = attachment.control_number
+        if pwk.needs_control_number(attachment.transmission) and not number:
+            message = f"{where}: an attachment sent {attachment.transmission} needs its number"
+            raise X12Error(message, segment_id="PWK")
+        if number and not pwk.CONTROL_NUMBER_MIN <= len(number) <= pwk.CONTROL_NUMBER_MAX:
+            message = f"{where}: an attachment control number is 2 to 80 characters"
+            raise X12Error(message, segment_id="PWK")
 
 
 def _header_parties(w: SegmentWriter, batch: Batch837P) -> None:
@@ -319,6 +350,13 @@ def _claim(w: SegmentWriter, claim: Claim) -> None:
     pos: Composite = (claim.place_of_service, "B", claim.frequency)
     total = format_amount(claim.total_charge)
     w.add("CLM", claim.control_number, total, "", "", pos, "Y", "A", "Y", "Y")
+    # The guide's order in 2300: CLM, DTP (none written), PWK, CN1, AMT, REF, NTE, HI.
+    for attachment in claim.attachments:
+        if attachment.control_number:
+            w.add("PWK", attachment.report_type, attachment.transmission, "", "", "AC",
+                  attachment.control_number)  # fmt: skip
+        else:
+            w.add("PWK", attachment.report_type, attachment.transmission)
     if claim.prior_authorization:
         w.add("REF", "G1", claim.prior_authorization)
     if claim.frequency in ("7", "8"):

@@ -130,6 +130,7 @@ class _Claim:
     others: list[_Other] = field(default_factory=list)
     lines: list[_Line] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    claim_attachments: list[x12.Attachment] = field(default_factory=list)  # 2300's PWK in full
     line_auths: list[str] = field(default_factory=list)
     service_date: date | None = None
     bad_dates: list[str] = field(default_factory=list)
@@ -379,6 +380,9 @@ class _Reader:
     def _on_pwk(self, seg: Segment) -> None:
         if self.claim is not None:
             self.claim.attachments.append(seg.get(1))
+            if self.loop == "claim" and self.target is None:
+                attachment = x12.Attachment(seg.get(1), seg.get(2), seg.get(6))
+                self.claim.claim_attachments.append(attachment)
 
     def _on_dtp(self, seg: Segment) -> None:
         qualifier = seg.get(1)
@@ -591,6 +595,7 @@ def _built(reader: _Reader, claim: _Claim) -> ClaimRead:
         rendering_provider=rendering,
         service_facility=facility,
         other_coverage=_other_coverage(claim.others[0]) if claim.others else None,
+        attachments=tuple(claim.claim_attachments),
     )
     return ClaimRead(
         claim=built,

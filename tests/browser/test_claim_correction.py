@@ -55,6 +55,19 @@ def test_a_denied_claim_is_corrected_as_a_replacement(page, live_server, tmp_pat
     assert f"CLM*{replacement.control_number}*360***11:B:7" in text
     assert f"REF*F8*{PAYER_CLAIM_NUMBER}~" in text
 
+    # The payer wants the plan of care with it: recorded on the replacement, which is scrubbed
+    # again and sends a PWK segment.
+    page.get_by_label("Document").select_option("08")
+    page.get_by_label("Sent").select_option("FX")
+    page.get_by_label("Control number").fill("FAX-2026-7")
+    page.get_by_role("button", name="Add attachment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Attachment added.")
+    expect(page.get_by_test_id("claim-attachments")).to_contain_text("FAX-2026-7")
+    expect(page.get_by_test_id("claim-timeline")).to_contain_text(
+        "Attachment added: 08 Plan of Treatment, by fax, control number FAX-2026-7."
+    )
+    assert "PWK*08*FX***AC*FAX-2026-7~" in exported_837(replacement, tmp_path)
+
     page.get_by_role("link", name=f"claim {denied.control_number}").click()
     expect(page.get_by_test_id("claim-status")).to_have_text("Closed")
     expect(page.get_by_test_id("corrected-by")).to_contain_text(

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim, ClaimEvent, ClaimStatusCheck, EventKind
+from claims.models import Claim, ClaimAttachment, ClaimEvent, ClaimStatusCheck, EventKind
 from claims.state import ClaimStatus
 from coding.models import Code, CodeSetRelease
 from denials.models import Adjustment, ClaimPayment, LinePayment, Remittance
@@ -153,15 +153,20 @@ def test_the_claim_page_costs_the_same_queries_however_long_its_history(
     claim = paid_claim(practice_a)
     client.force_login(biller)
     client.get(reverse("claim-detail", args=[claim.pk]))
-    # 35: the claim, its lines and codes, remittances, timeline, scrub edits, corrections, the
-    # claims billed after it, the billers to assign: a fixed number, whatever the history.
-    with django_assert_num_queries(35) as short:
+    # 36: the claim, its lines and codes, remittances, timeline, scrub edits, corrections, the
+    # claims billed after it, the billers to assign, its attachments: a fixed number, whatever
+    # the history.
+    with django_assert_num_queries(36) as short:
         client.get(reverse("claim-detail", args=[claim.pk]))
     for index in range(2, 8):
         ClaimDiagnosisFactory(claim=claim, position=index + 1, code="E119")
         ClaimLineFactory(claim=claim, position=index, procedure_code="99214")
         ClaimEvent.objects.create(claim=claim, kind=EventKind.NOTE, note=f"n{index}", user=biller)
         ClaimStatusCheck.objects.create(claim=claim, category="A1", status_code="20")
+        ClaimAttachment.objects.create(
+            claim=claim, report_type="OZ", transmission="FX", control_number=f"F{index}",
+            created_by=biller,
+        )  # fmt: skip
     payment = ClaimPayment.objects.get(claim=claim)
     line_payment = payment.lines.get()
     for reason in ("45", "2", "253"):
@@ -173,6 +178,7 @@ def test_the_claim_page_costs_the_same_queries_however_long_its_history(
     with django_assert_num_queries(len(short.captured_queries)):
         response = client.get(reverse("claim-detail", args=[claim.pk]))
     assert len(response.context["lines"]) == 7
+    assert response.content.decode().count('data-testid="attachment"') == 6
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from claims.corrections import (
     claim_split_lines,
     claim_void,
 )
-from claims.models import Claim, ClaimEvent, ClaimStatus, FrequencyCode
+from claims.models import Claim, ClaimAttachment, ClaimEvent, ClaimStatus, FrequencyCode
 from claims.services import next_payer_refusal
 from denials.correction_views import claim_denied_line_ids
 from tests.claims.correction_world import (  # noqa: F401 (fixtures)
@@ -428,3 +428,22 @@ def test_rebill_the_denied_lines_is_offered_only_when_something_was_denied(
     page = client.get(reverse("claim-detail", args=[claim.pk])).content.decode()
 
     assert ("Rebill the denied lines" in page) is offered
+
+
+def test_a_replacement_carries_the_attachments_and_a_void_does_not(biller, practice_a, tmp_path):
+    original = adjudicated_claim(practice_a)
+    ClaimAttachment.objects.create(
+        claim=original, report_type="PN", transmission="FX", control_number="FAX-3"
+    )
+
+    replacement = claim_replace(
+        original=original, draft=draft_with(original, units=Decimal("2")), user=biller
+    ).claim
+
+    carried = replacement.attachments.values_list("report_type", "transmission", "control_number")
+    assert list(carried) == [("PN", "FX", "FAX-3")]
+    assert "PWK*PN*FX***AC*FAX-3~" in exported_837(replacement, tmp_path)
+    voided = adjudicated_claim(practice_a, status=S.PAID)
+    ClaimAttachment.objects.create(claim=voided, report_type="OZ", transmission="AA")
+    void = claim_void(claim=voided, user=biller, reason="Billed in error.").claim
+    assert void.frequency_code == FrequencyCode.VOID and not void.attachments.exists()

@@ -11,7 +11,7 @@ import pytest
 from claims.scrub_core import claim_edits, duplicate_key, place_of_service_codes
 from claims.scrub_types import ScrubContext
 from rcm.practice.payer_rules import PayerRuleSpec, code_ranges_parse
-from rcm.x12.claim837 import Patient, RenderingProvider
+from rcm.x12.claim837 import Attachment, Patient, RenderingProvider
 from tests.x12.test_claim837 import HOME, batch, claim, line
 
 TODAY = date(2026, 12, 1)
@@ -151,6 +151,28 @@ def test_payer_rules_each_action():
     assert "payer_rule.7.hold" in found(payer_rules=(_rule("hold", message="Call first."),))
     other_place = _rule("hold", message="x", place_of_service="22")
     assert not found(payer_rules=(other_place,))
+
+
+def test_an_attachment_sent_without_its_control_number_is_an_error():
+    faxed = claim(attachments=(Attachment("OZ", "AA"), Attachment("08", "FX")))
+
+    (edit,) = [e for e in claim_edits(faxed, BILLING, ScrubContext(today=TODAY))
+               if e.edit.startswith("attachment.")]  # fmt: skip
+
+    assert (edit.edit, edit.severity, edit.target) == (
+        "attachment.control_number.missing", "error", "attachment 2",
+    )  # fmt: skip
+    assert edit.message.startswith(
+        "Attachment 2 (Plan of Treatment, sent by fax) has no attachment control number"
+    )
+    assert not found(claim(attachments=(Attachment("OZ", "AA"), Attachment("08", "FX", "F1"))))
+
+
+def test_more_than_ten_attachments_is_an_error():
+    many = tuple(Attachment("OZ", "FX", f"N{i}") for i in range(11))
+
+    assert "attachment.too_many" in found(claim(attachments=many))
+    assert "attachment.too_many" not in found(claim(attachments=many[:10]))
 
 
 def test_the_duplicate_key_ignores_line_order_but_not_modifiers():

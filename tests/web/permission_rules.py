@@ -147,6 +147,8 @@ RULES: dict[str, Rule] = {
     "claim-hold": post(BILLING, pk="claim"),
     "claim-release": post(BILLING, pk="claim"),
     "claim-status-check": post(BILLING, pk="claim"),
+    "claim-attachment-add": post(BILLING, pk="claim"),
+    "claim-attachment-remove": post(BILLING, pk="claim", attachment_id="attachment"),
     "claim-worklists": get_post(BILLING),
     "claim-worklist": get(BILLING, pk="worklist"),
     "claim-worklist-edit": get_post(BILLING, pk="worklist"),
@@ -262,6 +264,12 @@ RULES: dict[str, Rule] = {
     "api-claim-correct": post(BILLING, pk="claim"),
     "api-claim-split": post(BILLING, pk="claim"),
     "api-claim-rebill-denied": post(BILLING, pk="claim"),
+    "api-claim-attachments": Rule(
+        methods={"GET": CLAIM_READERS, "POST": BILLING}, args={"pk": "claim"}
+    ),
+    "api-claim-attachment": Rule(
+        methods={"DELETE": BILLING}, args={"pk": "claim", "attachment_id": "attachment"}
+    ),
     "api-claim-edit-override": Rule(
         methods={"POST": BILLING},
         args={"pk": "claim", "edit_id": "claim_edit"},

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from claims.models import ClaimEdit, ClaimStatus, SavedWorklist
+from claims.models import ClaimAttachment, ClaimEdit, ClaimStatus, SavedWorklist
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
@@ -190,6 +190,9 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
         "claim": claim,
         "claim_edit": ClaimEdit.objects.create(
             claim=claim, edit="timely_filing.near", severity="warning", message="Send it soon."
+        ),
+        "attachment": ClaimAttachment.objects.create(
+            claim=claim, report_type="OZ", transmission="FX", control_number="FAX-1"
         ),
         "payer_rule": PayerRule.objects.create(
             practice=practice_a, payer=claim.payer, codes="97110", action="hold", message="Call."

@@ -13,6 +13,7 @@ from rcm.x12.base import X12Error
 from rcm.x12.claim837 import (
     Address,
     Adjustment,
+    Attachment,
     Batch837P,
     BillingProvider,
     Claim,
@@ -148,6 +149,28 @@ SCENARIOS = {
         ),
         secondary_claim(),
         claim(control_number="CLM0004", frequency="7", payer_claim_number="ICN9"),
+    ),
+    "attachments": lambda: batch(
+        claim(
+            prior_authorization="AUTH555",
+            attachments=tuple(
+                Attachment(code, how, "" if how == "AA" else f"ACN{index:02d}")
+                for index, (code, how) in enumerate(
+                    [
+                        ("OZ", "FX"),
+                        ("08", "BM"),
+                        ("PN", "AA"),
+                        ("RR", "EL"),
+                        ("LA", "EM"),
+                        ("XP", "FT"),
+                        ("03", "AA"),
+                        ("B3", "FX"),
+                        ("M1", "EL"),
+                        ("DG", "BM"),
+                    ]
+                )
+            ),
+        )
     ),
     "pay_to_address": lambda: batch(
         claim(),
@@ -287,3 +310,34 @@ def test_format_quantity():
 def test_too_many_diagnoses_rejected():
     with pytest.raises(X12Error, match="claim CLM0001: 1 to 12 diagnoses allowed"):
         write_837p(batch(claim(diagnoses=tuple(f"A{i:02d}" for i in range(13)))))
+
+
+def test_pwk_segments_follow_clm_before_ref():
+    text = write_837p(SCENARIOS["attachments"]())
+
+    ids = [s[0] for s in segments(text)]
+    clm = ids.index("CLM")
+    assert ids[clm + 1 : clm + 12] == ["PWK"] * 10 + ["REF"]
+    assert find(text, "PWK", "OZ") == [["PWK", "OZ", "FX", "", "", "AC", "ACN00"]]
+    assert find(text, "PWK", "PN") == [["PWK", "PN", "AA"]]
+
+
+@pytest.mark.parametrize(
+    ("attachments", "said"),
+    [
+        (tuple(Attachment("OZ", "AA") for _ in range(11)), "at most 10"),
+        ((Attachment("ZZ", "AA"),), "report type"),
+        ((Attachment("OZ", "XX"),), "transmission"),
+        ((Attachment("OZ", "FX"),), "needs its number"),
+        ((Attachment("OZ", "FX", "N"),), "2 to 80"),
+        ((Attachment("OZ", "FX", "N" * 81),), "2 to 80"),
+    ],
+)
+def test_attachments_the_guide_refuses_raise(attachments, said):
+    with pytest.raises(X12Error, match=said):
+        write_837p(batch(claim(attachments=attachments)))
+
+
+def test_an_attachment_number_with_a_delimiter_raises():
+    with pytest.raises(X12Error, match="delimiter"):
+        write_837p(batch(claim(attachments=(Attachment("OZ", "FX", "A~B"),))))
