@@ -161,6 +161,22 @@ class Claim(models.Model):
                 condition=models.Q(assignee__isnull=True, on_hold=False),
                 name="claim_unassigned_idx",
             ),
+            # Serve Waiting on payer and Needs investigation (claims with the payer, oldest
+            # first) and Nearing timely filing (not yet accepted, oldest service first): one
+            # ordered range per practice (claims.queues STATUS_SET_INDEXES). The statuses are
+            # claims.queues WITH_PAYER and NOT_YET_ACCEPTED.
+            models.Index(
+                fields=["practice", "status_changed_at"],
+                condition=models.Q(status__in=["submitted", "accepted", "pending", "appealed"]),
+                name="claim_with_payer_idx",
+            ),
+            models.Index(
+                fields=["practice", "service_date_from"],
+                condition=models.Q(
+                    status__in=["draft", "ready", "queued", "submitted", "rejected"]
+                ),
+                name="claim_unaccepted_idx",
+            ),
             # Serves the queues sorted by amount (sort=amount).
             models.Index(fields=["practice", "status", "total_charge"], name="claim_amount_idx"),
             # Serves the queues sorted by age (sort=age: oldest date of service first) and the

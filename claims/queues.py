@@ -190,6 +190,11 @@ ROW_JOINS = ("patient", "payer", "practice", "assignee", "coverage")  # what a q
 JOINED_SORTS = frozenset({"patient", "payer"})  # orders that need the joins themselves
 MAX_ARMS = 150
 MAX_ARMED_ROWS = 1000  # page 20 of 50 rows
+# Sets of statuses with a partial index in a queue's order (claims/models.py): read as one range
+# per practice, not one per status (fewer ranges to plan; one range for one practice).
+STATUS_SET_INDEXES = frozenset(
+    {(frozenset(WITH_PAYER), "oldest"), (frozenset(NOT_YET_ACCEPTED), "age")}
+)
 
 # "Oldest first" among claims of a range of service dates: the time a claim last changed follows
 # its date of service, so walking the status_changed_at order to find recent visits reads nearly
@@ -389,9 +394,11 @@ class QueuePage:
         chosen = (self.criteria or ClaimCriteria()).statuses
         return [s for s in self.queue.statuses if not chosen or s in chosen]
 
-    def _arms(self) -> list[tuple[int, str]] | None:
-        """The (practice, status) pairs the page is read from, one ordered index range each, or
-        None when the sort has no such index or the pairs are too many."""
+    def _arms(self) -> list[tuple[int, tuple[str, ...]]] | None:
+        """The (practice, statuses) ranges the page is read from, one ordered index range each,
+        or None when the sort has no such index or the ranges are too many. A queue whose
+        statuses have a partial index of their own in this order (STATUS_SET_INDEXES) is one
+        range per practice; any other, one per practice and status."""
         criteria = self.criteria or ClaimCriteria()
         if self.sort not in ARMED_SORTS or criteria.search.strip() or criteria.reason:
             return None  # a search finds few claims by its own indexes: sort those
@@ -400,7 +407,10 @@ class QueuePage:
         statuses = self.statuses()
         if self.sort == "oldest" and set(statuses) == set(ClaimStatus.values):
             return None  # every claim, oldest first: claim_changed_idx serves it as it is
-        arms = [(p, s) for p in self.practices() for s in statuses]
+        if (frozenset(statuses), self.sort) in STATUS_SET_INDEXES:
+            arms = [(p, tuple(statuses)) for p in self.practices()]
+        else:
+            arms = [(p, (s,)) for p in self.practices() for s in statuses]
         return arms if 1 < len(arms) <= MAX_ARMS else None
 
     def _first_ids(self, stop: int, extra: Q) -> QuerySet[Claim, int] | None:
@@ -414,10 +424,10 @@ class QueuePage:
         # Each range from the bare conditions: repeating the fence and the statuses beside the
         # range's own practice and status makes the planner think the range tiny and sort it.
         parts = [
-            Claim.objects.filter(self.rest, extra, practice_id=practice, status=status)
+            Claim.objects.filter(self.rest, extra, practice_id=practice, status__in=statuses)
             .order_by(*order)
             .values_list("id", flat=True)[:stop]
-            for practice, status in arms
+            for practice, statuses in arms
         ]
         return parts[0].union(*parts[1:], all=True)
 

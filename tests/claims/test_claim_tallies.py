@@ -131,3 +131,19 @@ def test_writers_racing_a_compaction_lose_no_difference(practice_a, biller):
     assert errors == []
     assert claim_tallies_drift() == {}
     assert claim_tallies(practice_ids=[practice_a.pk]) == {(S.READY, False): (24, Decimal("3000"))}
+
+
+def test_beat_folds_the_tallies_with_the_task_it_names(practice_a, biller):
+    from django.conf import settings
+
+    from claims.tasks import compact_claim_tallies_task
+
+    for claim in _claims(practice_a, 3):
+        claim_transition(claim=claim, to=S.READY, user=biller)
+    entry = settings.CELERY_BEAT_SCHEDULE["compact-claim-tallies"]
+    assert entry["task"] == compact_claim_tallies_task.name
+
+    rows_left = compact_claim_tallies_task()
+
+    assert rows_left == ClaimTally.objects.count() == 3  # one READY row per payer
+    assert claim_tallies_drift() == {}

@@ -425,3 +425,31 @@ def test_next_claim_for_an_agency_takes_the_oldest_free_claim_of_both_practices(
     taken = claim_next(queue=page.next_candidates(25), fallback=page.claims, user=agency)
 
     assert taken is not None and taken.pk == oldest.pk
+
+
+def test_the_queue_rows_money_and_age_read_as_a_biller_expects():
+    from claims.templatetags.claim_tags import money, since
+
+    now = timezone.now()
+    assert money(Decimal("1234.5")) == "1,234.50" and money(Decimal("0")) == "0.00"
+    assert money(None) == ""
+    days = datetime.timedelta(days=1)
+    assert since(now) == "today"
+    assert since(now - 10 * days) == "1\xa0week, 3\xa0days"
+    assert since(now - 400 * days) == "1\xa0year, 1\xa0month"
+    assert since(now - 370 * days) == "1\xa0year"  # not "1 year, 5 days"
+    assert since(None) == ""
+
+
+def test_the_partial_indexes_name_the_queues_status_sets():
+    from claims.queues import NOT_YET_ACCEPTED, WITH_PAYER
+
+    indexes = {index.name: index for index in Claim._meta.indexes}
+    for name, statuses in (
+        ("claim_with_payer_idx", WITH_PAYER),
+        ("claim_unaccepted_idx", NOT_YET_ACCEPTED),
+    ):
+        condition = indexes[name].condition
+        assert condition is not None and set(dict(condition.children)["status__in"]) == set(
+            statuses
+        ), name
