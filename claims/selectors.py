@@ -249,6 +249,11 @@ def claim_diagnoses_and_lines(*, claim: Claim) -> tuple[list[DiagnosisRow], list
     on = claim.service_date_from
     icd = _descriptions("ICD10CM", (dx.code for dx in diagnoses), on)
     cpt = _descriptions("CPT", (line.procedure_code for line in lines), on)
+    # HCPCS Level II codes (a letter and four digits: J3301, G0439) are not CPT: their words come
+    # from the HCPCS release, two queries more only for a claim that has one.
+    level_two = [line.procedure_code for line in lines if line.procedure_code[:1].isalpha()]
+    if level_two:
+        cpt |= _descriptions("HCPCS", level_two, on)
     rows = []
     for dx in diagnoses:
         found = icd.get(dx.code.replace(".", "").upper())

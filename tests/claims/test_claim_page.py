@@ -22,6 +22,7 @@ def code_words(db):
         "ICD10CM": [("E11.9", "E119", "Type 2 diabetes mellitus without complications"),
                     ("I10", "I10", "Essential (primary) hypertension")],
         "CPT": [("99214", "99214", "Office or other outpatient visit, established, moderate")],
+        "HCPCS": [("J3301", "J3301", "Injection, triamcinolone acetonide, 10 mg")],
         "CARC": [("45", "45", "Charge exceeds fee schedule/maximum allowable."),
                  ("2", "2", "Coinsurance Amount")],
         "RARC": [("N130", "N130", "Consult plan benefit documents/guidelines.")],
@@ -271,3 +272,18 @@ def test_the_primary_links_to_the_claim_billed_to_the_next_payer(client, biller,
         f'Billed to the next payer as <a href="/claims/{secondary.pk}/">claim '
         f"{secondary.control_number}</a> (ready to submit)" in page
     )
+
+
+def test_a_hcpcs_level_ii_line_reads_in_words_too(code_words, practice_a):
+    from claims.selectors import claim_diagnoses_and_lines
+
+    claim = ClaimFactory(encounter__patient__practice=practice_a)
+    ClaimLineFactory(claim=claim, position=1, procedure_code="99214")
+    ClaimLineFactory(claim=claim, position=2, procedure_code="J3301")
+
+    _, lines = claim_diagnoses_and_lines(claim=claim)
+
+    assert [row.description.split(",")[0] for row in lines] == [
+        "Office or other outpatient visit",
+        "Injection",
+    ]
