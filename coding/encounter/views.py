@@ -100,7 +100,7 @@ def coding_edits_fragment(request: AuthenticatedRequest, pk: int) -> HttpRespons
         "errors": given.errors,
         "encounter": encounter,
     }
-    return render(request, "coding/_edits.html", context)
+    return render(request, "coding/_edits_body.html", context)
 
 
 @require_GET

@@ -229,7 +229,7 @@ def test_a_billers_day_from_coding_to_the_secondary(
     expect(rows.first).to_contain_text("LKS555000111")
     page.get_by_role("link", name=secondary.control_number).click()
     expect(page.get_by_test_id("claim-status")).to_have_text("Ready to submit")
-    expect(page.get_by_text("the previous payer paid $76.00")).to_be_visible()
+    expect(page.get_by_test_id("prior-payer")).to_contain_text("primary paid $76.00")
     expect(page.get_by_test_id("claim-as-sent")).to_contain_text("Lakeside Supplemental (LKS01)")
     expect(page.get_by_test_id("claim-timeline")).to_contain_text("Scrubbed: 0 errors")
     expect(page.get_by_test_id("claim-timeline").locator("li").first).to_contain_text("Draft · ")
