@@ -133,7 +133,7 @@ class ClaimDetailOutput(ClaimOutput):
         return TimelineOutput(claim_timeline_entries(claim=claim), many=True).data  # type: ignore[return-value]
 
 
-def _form_or_400(form_class: type[Any], data: Any) -> dict[str, Any]:
+def form_or_400(form_class: type[Any], data: Any) -> dict[str, Any]:
     if not hasattr(data, "get"):
         raise ValidationError({"non_field_errors": ["Send a JSON object."]})
     plain = {key: data.get(key) for key in form_class.base_fields if data.get(key) is not None}
@@ -258,7 +258,7 @@ class ClaimAssignApi(APIView):
     @extend_schema(tags=TAGS, request=ClaimAssignInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
         claim, user = billed_claim(request, pk)
-        data = _form_or_400(AssignForm, request.data)
+        data = form_or_400(AssignForm, request.data)
         assignee = User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
         if data["assignee"] and assignee is None:
             raise ValidationError({"assignee": ["No such biller."]})
@@ -276,7 +276,7 @@ class ClaimFollowUpApi(APIView):
     @extend_schema(tags=TAGS, request=ClaimFollowUpInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
         claim, user = billed_claim(request, pk)
-        data = _form_or_400(FollowUpForm, request.data)
+        data = form_or_400(FollowUpForm, request.data)
         claim_follow_up_set(claim=claim, day=data["date"], user=user, note=data["note"])
         return claim_response(claim)
 
@@ -290,7 +290,7 @@ class ClaimHoldApi(APIView):
     @extend_schema(tags=TAGS, request=ClaimHoldInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
         claim, user = billed_claim(request, pk)
-        data = _form_or_400(HoldForm, request.data)
+        data = form_or_400(HoldForm, request.data)
         claim_hold(claim=claim, reason=data["reason"], user=user)
         return claim_response(claim)
 
@@ -316,7 +316,7 @@ class ClaimNoteApi(APIView):
     @extend_schema(tags=TAGS, request=ClaimNoteInput, responses={**WRITE, 201: TimelineOutput})
     def post(self, request: Request, pk: int) -> Response:
         claim, user = billed_claim(request, pk)
-        data = _form_or_400(NoteForm, request.data)
+        data = form_or_400(NoteForm, request.data)
         event = claim_note_add(claim=claim, text=data["text"], user=user)
         body = {"at": event.at, "kind": event.kind, "title": "Note", "note": event.note,
                 "who": user.get_full_name() or user.username, "file": ""}  # fmt: skip
@@ -363,7 +363,7 @@ class ClaimVoidApi(APIView):
     @extend_schema(tags=TAGS, request=ClaimVoidInput, responses=WRITE)
     def post(self, request: Request, pk: int) -> Response:
         claim, user = billed_claim(request, pk)
-        data = _form_or_400(VoidForm, request.data)
+        data = form_or_400(VoidForm, request.data)
         try:
             outcome = claim_void(claim=claim, user=user, reason=data["reason"])
         except (DjangoValidationError, InvalidTransition) as error:

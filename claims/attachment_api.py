@@ -20,8 +20,8 @@ from claims.api import (
     TAGS,
     ClaimOutput,
     ScrubEditOutput,
-    _form_or_400,
     billed_claim,
+    form_or_400,
 )
 from claims.attachments import (
     REPORT_TYPE_CHOICES,
@@ -99,7 +99,7 @@ class ClaimAttachmentListApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Record paperwork sent with the claim; the claim is scrubbed again."""
         claim, user = billed_claim(request, pk)
-        data = _form_or_400(ClaimAttachmentForm, request.data)
+        data = form_or_400(ClaimAttachmentForm, request.data)
         try:
             outcome = claim_attachment_add(
                 claim=claim, user=user, **{key: data[key] for key in FIELDS}

@@ -391,8 +391,7 @@ class QueuePage:
         return [p for p in self.fence if not criteria.practice or p == criteria.practice]
 
     def statuses(self) -> list[str]:
-        chosen = (self.criteria or ClaimCriteria()).statuses
-        return [s for s in self.queue.statuses if not chosen or s in chosen]
+        return chosen_statuses(self.queue, self.criteria)
 
     def _arms(self) -> list[tuple[int, tuple[str, ...]]] | None:
         """The (practice, statuses) ranges the page is read from, one ordered index range each,
@@ -491,6 +490,12 @@ class QueuePage:
         return Totals(self.queue.label, found["count"], found["charges"] or Decimal("0.00"))
 
 
+def chosen_statuses(queue: Queue, criteria: ClaimCriteria | None) -> list[str]:
+    """The queue's statuses, narrowed to those the filters chose (all of them when none)."""
+    chosen = criteria.statuses if criteria is not None else []
+    return [s for s in queue.statuses if not chosen or s in chosen]
+
+
 class QueueRows(Sequence[Claim]):
     """A queue as a paginator's object list: its length is the queue's count, and a slice is
     read by QueuePage.slice (Django's Paginator and DRF's page pagination only slice it)."""
@@ -537,8 +542,7 @@ def claim_queue_page(
     rest = queue_condition_q(queue, user=user, now=now)
     if criteria is not None:
         rest &= criteria.condition(user=user, today=now.date(), fence=fence, statuses=False)
-    statuses = [s for s in queue.statuses if not criteria or not criteria.statuses
-                or s in criteria.statuses]  # fmt: skip
+    statuses = chosen_statuses(queue, criteria)
     claims = Claim.objects.filter(rest, practice_id__in=fence)
     if set(statuses) != set(ClaimStatus.values):  # "All claims" needs no status condition
         claims = claims.filter(status__in=statuses)
