@@ -99,8 +99,10 @@ def claim_duplicates(claim: Claim) -> tuple[str, ...]:
     return tuple(number for pk, number in candidates if _line_signature(pk) == mine)
 
 
-def claim_context(claim: Claim, *, today: datetime.date | None = None) -> ScrubContext:
-    """What the database knows about this claim (fetched with `claims_for_837`)."""
+def claim_context(
+    claim: Claim, on_wire: x12.Claim, *, today: datetime.date | None = None
+) -> ScrubContext:
+    """What the database knows about this claim (its coverage and payer fetched with it)."""
     coverage, payer = claim.coverage, claim.payer
     return ScrubContext(
         today=today or timezone.localdate(),
@@ -111,7 +113,7 @@ def claim_context(claim: Claim, *, today: datetime.date | None = None) -> ScrubC
         prior_auth_codes=frozenset(str(code).strip().upper() for code in payer.prior_auth_codes),
         payer_rules=payer_rule_specs(practice_id=claim.practice_id, payer_id=payer.pk),
         duplicates=claim_duplicates(claim) if claim.frequency_code == "1" else (),
-        attachments=tuple(a.report_type for a in claim.x12_attachments),  # type: ignore[attr-defined]
+        attachments=tuple(a.report_type for a in on_wire.attachments),
     )
 
 
@@ -173,9 +175,13 @@ def claim_scrub(
     day the scrub counts from (today; the demo loader replays claims scrubbed in the past).
     """
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        row, on_wire, billing = claim_on_wire(locked.pk)
-        edits = scrub_on_wire(on_wire, billing, claim_context(row, today=as_of))
+        locked = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("coverage", "payer")
+            .get(pk=claim.pk)
+        )
+        on_wire, billing = claim_on_wire(locked.pk)
+        edits = scrub_on_wire(on_wire, billing, claim_context(locked, on_wire, today=as_of))
         rows = _findings_store(locked, edits)
         result = ScrubResult(edits=edits)
         note = _summary(edits, rows)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from claims.models import BatchStatus, Claim, ClaimSubmission, SubmissionBatch
 from claims.state import ClaimStatus, claim_transition, claims_transition_bulk
-from claims.x12_mapping import claim_837_problem, claims_837_render, claims_for_837
+from claims.x12_mapping import ClaimRow, claim_837_problem, claims_837_render, claims_for_837
 from rcm.clearinghouse.gateway import OutboundFile, TransportError
 from rcm.files.models import Direction, FileKind
 from rcm.files.services import stored_file_read, stored_file_save
@@ -124,8 +124,8 @@ def batches_build(*, practice_id: int) -> list[int]:
 
 
 def _claims_hold(
-    *, practice: Practice, connection: ClearinghouseConnection | None, claims: list[Claim]
-) -> list[Claim]:
+    *, practice: Practice, connection: ClearinghouseConnection | None, claims: list[ClaimRow]
+) -> list[ClaimRow]:
     """Send back to DRAFT, with the reason on the timeline, each claim the 837P cannot carry
     (a name with an X12 delimiter, typed before names were checked); the claims that remain.
 
@@ -140,8 +140,9 @@ def _claims_hold(
             continue
         # The reason quotes what was typed (PHI): it goes on the timeline, not in the log.
         log.warning("claim %s held back from its batch; the reason is on its timeline", claim.pk)
-        claim_transition(claim=claim, to=ClaimStatus.READY, source="batch", note=problem)
-        claim_transition(claim=claim, to=ClaimStatus.DRAFT, source="batch", note=problem)
+        held = Claim.objects.get(pk=claim.pk)
+        claim_transition(claim=held, to=ClaimStatus.READY, source="batch", note=problem)
+        claim_transition(claim=held, to=ClaimStatus.DRAFT, source="batch", note=problem)
     return writable
 
 
@@ -182,7 +183,7 @@ def _batch_write(
         file=stored,
     )
     ClaimSubmission.objects.bulk_create(
-        ClaimSubmission(claim=claim, batch=batch, position=index)
+        ClaimSubmission(claim_id=claim.pk, batch=batch, position=index)
         for index, claim in enumerate(claims, start=1)
     )
     # One locking SELECT, one UPDATE and one bulk INSERT of events for the whole batch: the

@@ -210,7 +210,7 @@ def test_attachments_are_read_in_one_query_for_any_number_of_claims(
         claims_for_837([claims[0].pk])
     with django_assert_num_queries(len(one.captured_queries)):
         rows = claims_for_837([claim.pk for claim in claims])
-    assert [len(row.x12_attachments) for row in rows] == [1, 1, 1]
+    assert [len(row.attachments) for row in rows] == [1, 1, 1]
 
 
 def test_a_number_that_x12_cannot_carry_holds_the_batch_with_a_sentence(practice_a):

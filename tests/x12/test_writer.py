@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rcm.x12.base import Delimiters, X12Error
 from rcm.x12.writer import (
@@ -209,3 +211,31 @@ def test_a_repeated_plain_value_holding_a_delimiter_names_its_segment():
     assert (error.value.message, error.value.segment_id) == (
         "element value '9~8' contains the delimiter '~'", "EB",
     )  # fmt: skip
+
+
+_PIECE = st.text(alphabet="AB9 *:^~\r\n", max_size=4)
+_ELEMENT = st.one_of(
+    st.none(),
+    _PIECE,
+    st.tuples(_PIECE, st.one_of(st.none(), _PIECE), st.one_of(st.none(), _PIECE)),
+)
+
+
+def _careful(segment_id, elements):
+    try:
+        return SegmentWriter()._render_elements(segment_id, elements)
+    except X12Error as error:
+        return ("refused", error.message)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ELEMENT, max_size=8))
+def test_the_fast_path_writes_and_refuses_exactly_as_the_careful_one(elements):
+    """`render` joins plain segments in C and counts separators; whatever the values hold,
+    it must give the text, or the refusal naming the value, that the element-by-element
+    path gives."""
+    try:
+        fast = SegmentWriter().render("NM1", elements)
+    except X12Error as error:
+        fast = ("refused", error.message)
+    assert fast == _careful("NM1", elements)
