@@ -180,6 +180,7 @@ def _snapshot_fields(claim: Claim, draft: ClaimDraft) -> dict[str, Any]:
         "patient_id": claim.patient_id, "coverage_id": claim.coverage_id,
         "payer_id": claim.payer_id, "rendering_provider_id": claim.rendering_provider_id,
         "primary_claim_id": claim.primary_claim_id, "other_payer_paid": claim.other_payer_paid,
+        "other_coverage_id": claim.other_coverage_id,
         "other_payer_adjudicated_on": claim.other_payer_adjudicated_on,
         "other_payer_adjustments": claim.other_payer_adjustments,
         "place_of_service": draft.place_of_service,
@@ -404,7 +405,7 @@ def claim_split_lines(
         moving = replace(moving, carried={})
         other: dict[str, Any] = {
             "coverage_id": coverage.pk, "payer_id": coverage.payer_id, "primary_claim_id": None,
-            "other_payer_paid": None, "other_payer_adjudicated_on": None,
+            "other_coverage_id": None, "other_payer_paid": None, "other_payer_adjudicated_on": None,
             "other_payer_adjustments": [],
         }  # fmt: skip
         words = ", ".join(_line_words_of(whole, line_ids))

@@ -10,6 +10,12 @@ imported (same practice, CLM01 there, patient and date of service) is skipped as
 
 Each imported claim gets its own CLM01 (`claim_control_number_next`, unique for ever); the
 file's CLM01 is kept as `Claim.source_control_number`, the number the client knows it by.
+
+A secondary (or tertiary) claim keeps what the payer before decided, as the file says it: the
+prior payer (2330B, matched or added by payer id), the patient's coverage with it (2330A, by
+member id; priority from SBR01 of 2320) as `Claim.other_coverage`, its paid amount, CAS and
+adjudication date (2320 AMT*D, CAS; 2330B DTP*573, else the latest 2430 DTP*573), and per line
+2430's SVD02 and CAS. The browser's import runs this in a task (claims/import837_jobs.py).
 """
 
 from __future__ import annotations
@@ -25,14 +31,17 @@ from django.db import IntegrityError, transaction
 
 from claims.attachments import attachment_fields_clean
 from claims.import837_parties import (
+    PRIORITIES,
     ImportRefusal,
     Person,
     coverage_add,
     coverage_by_member_id,
     patient_add,
     patient_by_name,
+    payer_by_id_find_or_create,
     payer_find_or_create,
     person_of,
+    prior_coverage_find_or_add,
     provider_find_or_create,
 )
 from claims.models import Claim, ClaimAttachment, ClaimStatus
@@ -44,11 +53,12 @@ from rcm.files.services import sha256_of, stored_file_mark, stored_file_save
 from rcm.practice.models import Payer, Practice, Provider, User
 from rcm.x12 import claim837 as x12
 from rcm.x12 import pwk
-from rcm.x12.read837 import ClaimRead, read_837p
+from rcm.x12.read837 import ClaimRead, OtherPayerRead, read_837p
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MAX_CHARGE = Decimal("9999999999.99")
 _MAX_UNITS = Decimal("99999.99")
+_CAS_GROUPS = frozenset({"CO", "CR", "OA", "PI", "PR"})
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,7 @@ def claims_import_837(
         # One import at a time per practice: two uploads of one file must not both find no
         # duplicate. (patient_create takes the same lock for its MRNs.)
         Practice.objects.select_for_update().filter(pk=practice.pk).first()
-        stored = _stored(practice=practice, data=data, file_name=file_name)
+        stored = import_file_store(practice=practice, data=data, file_name=file_name)
         result.stored_file_id = stored.pk
         _billing_npis_check(practice, reads, result)
         importer = _Importer(practice, stored, user, result, _coverage_starts(reads))
@@ -134,7 +144,7 @@ def claims_import_837(
     return result
 
 
-def _stored(*, practice: Practice, data: bytes, file_name: str) -> StoredFile:
+def import_file_store(*, practice: Practice, data: bytes, file_name: str) -> StoredFile:
     """The file as received, once: importing it again links the same stored copy."""
     seen = StoredFile.objects.filter(direction=Direction.INBOUND, sha256=sha256_of(data))
     existing = seen.first()
@@ -181,10 +191,15 @@ def _claim_refusal(claim: x12.Claim) -> str | None:
     """What in the claim itself cannot be stored as sent (the scrubber judges the rest)."""
     if not claim.control_number or len(claim.control_number) > 38:
         return "its claim number (CLM01) is empty or longer than 38 characters"
-    if claim.frequency not in ("", "1"):
+    if claim.frequency in ("7", "8"):
         return (
             f"it is a replacement or void (frequency {claim.frequency}): import the original "
             "claim and correct it here"
+        )
+    if claim.frequency not in ("", "1"):
+        return (
+            f"its frequency code (CLM05-3) {claim.frequency[:10]!r} is not 1 (original), 7 "
+            "(replacement) or 8 (void)"
         )
     if not claim.lines:
         return "it has no service line"
@@ -206,6 +221,52 @@ def _claim_refusal(claim: x12.Claim) -> str | None:
         if problem:
             return f"line {number} {problem}"
     return _attachments_refusal(claim)
+
+
+def _prior_payer_refusal(read: ClaimRead) -> str | None:
+    """What the payer before this one decided (2320 AMT*D and CAS, 2430 SVD and CAS), when it
+    cannot be kept as sent."""
+    prior = prior_payer_of(read)
+    if prior is None:
+        return None
+    decided = [(prior.coverage.paid_amount, prior.coverage.adjustments)] + [
+        (line.adjudication.paid_amount, line.adjudication.adjustments)
+        for line in read.claim.lines
+        if line.adjudication is not None
+    ]
+    for paid, adjustments in decided:
+        if not -_MAX_CHARGE <= paid <= _MAX_CHARGE:
+            return f"the prior payer's paid amount ({paid}) is out of range"
+        for adjustment in adjustments:
+            group, reason = adjustment.group_code, adjustment.reason_code
+            if group not in _CAS_GROUPS or not 1 <= len(reason) <= 5 or not reason.isascii():
+                return (
+                    f"the prior payer's adjustment (CAS) {group[:5]!r} {reason[:10]!r} is no "
+                    "group and reason code"
+                )
+            if not -_MAX_CHARGE <= adjustment.amount <= _MAX_CHARGE:
+                return f"the prior payer's adjustment amount ({adjustment.amount}) is out of range"
+    return None
+
+
+def prior_payer_of(read: ClaimRead) -> OtherPayerRead | None:
+    """The loop 2320 of the payer that decided the claim just before the one it is sent to: of
+    the other payers that adjudicated it (sent AMT*D), the latest in order of responsibility
+    (on a tertiary claim, the secondary payer). None when no other payer has decided it (a
+    primary claim may name the secondary coverage in 2320 for information)."""
+    decided = [other for other in read.other_payers if other.paid_sent]
+    if not decided:
+        return None
+    return max(decided, key=lambda other: PRIORITIES.get(other.coverage.responsibility, 0))
+
+
+def _adjustment_rows(adjustments: tuple[x12.Adjustment, ...]) -> list[dict[str, str]]:
+    """CAS triples as the claim keeps them (as posting an 835 does): amounts in cents."""
+    cent = Decimal("0.01")
+    return [
+        {"group": a.group_code, "reason": a.reason_code, "amount": str(a.amount.quantize(cent))}
+        for a in adjustments
+    ]
 
 
 def _attachment_row(attachment: x12.Attachment) -> dict[str, str]:
@@ -240,6 +301,18 @@ def _line_refusal(line: x12.ServiceLine) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Prior:
+    """The payer before this one: the patient's coverage with it, and what the file says it
+    decided."""
+
+    coverage: Coverage
+    read: OtherPayerRead
+    adjudicated_on: datetime.date | None
+    new_payer: Payer | None
+    coverage_created: bool
+
+
 @dataclass
 class _Parties:
     patient: Patient
@@ -267,7 +340,7 @@ class _Importer:
     def claim(self, read: ClaimRead) -> None:
         number = read.claim.control_number
         label = f"Claim {number!r} (line {read.line})"
-        problem = _claim_refusal(read.claim)
+        problem = _claim_refusal(read.claim) or _prior_payer_refusal(read)
         if problem:
             self.result.not_imported.append(f"{label} was not imported: {problem}.")
             return
@@ -288,7 +361,8 @@ class _Importer:
             self.result.duplicates_skipped.append(f"{label} was imported before: skipped.")
             return
         parties = self._parties(read, payer, person, matched)
-        created = self._claim_write(read, parties, dates)
+        prior = self._prior(read, parties, person, dates[0])
+        created = self._claim_write(read, parties, dates, prior)
         ClaimAttachment.objects.bulk_create(
             ClaimAttachment(claim=created, created_by=self.user, **_attachment_row(attachment))
             for attachment in claim.attachments
@@ -296,6 +370,8 @@ class _Importer:
         scrub = claim_scrub(claim=created, user=self.user)
         created.refresh_from_db(fields=["status"])
         self._tally(read, parties, payer if payer_created else None, created, scrub.held)
+        if prior is not None:
+            self._tally_prior(prior)
 
     def _patient_match(
         self, *, payer: Payer, claim: x12.Claim, person: Person
@@ -343,8 +419,40 @@ class _Importer:
             patient, coverage, provider, patient_created, coverage_created, provider_created
         )
 
+    def _prior(
+        self, read: ClaimRead, parties: _Parties, person: Person, day: datetime.date
+    ) -> _Prior | None:
+        """The payer before this one (2320/2330B) and the patient's coverage with it (2330A)."""
+        other = prior_payer_of(read)
+        if other is None:
+            return None
+        payer, payer_created = payer_by_id_find_or_create(
+            sent=other.coverage.payer, filing_indicator=other.coverage.filing_indicator,
+            loop="2330B",
+        )  # fmt: skip
+        coverage, coverage_created = prior_coverage_find_or_add(
+            patient=parties.patient, payer=payer, claim=read.claim, other=other.coverage,
+            person=person, effective_date=day, user=self.user,
+        )  # fmt: skip
+        if coverage.pk == parties.coverage.pk:
+            raise ImportRefusal(
+                "its prior payer (loop 2330B) and member id (2330A) are those of the coverage "
+                "it bills (2010BB, 2010BA)"
+            )
+        decided = [line.adjudication for line in read.claim.lines if line.adjudication]
+        line_dates = [a.adjudication_date for a in decided if a.adjudication_date > day.min]
+        return _Prior(
+            coverage=coverage, read=other,
+            adjudicated_on=other.adjudicated_on or max(line_dates, default=None),
+            new_payer=payer if payer_created else None, coverage_created=coverage_created,
+        )  # fmt: skip
+
     def _claim_write(
-        self, read: ClaimRead, parties: _Parties, dates: tuple[datetime.date, datetime.date]
+        self,
+        read: ClaimRead,
+        parties: _Parties,
+        dates: tuple[datetime.date, datetime.date],
+        prior: _Prior | None,
     ) -> Claim:
         claim = read.claim
         note = (
@@ -363,6 +471,7 @@ class _Importer:
                 "prior_authorization": claim.prior_authorization,
                 "total_charge": claim.total_charge, "note": claim.note[:80],
                 "source_control_number": claim.control_number, "source_file": self.stored,
+                **_prior_fields(prior),
             },
             diagnoses=list(enumerate(claim.diagnoses, start=1)),
             lines=[
@@ -371,6 +480,7 @@ class _Importer:
                     modifiers=list(line.modifiers), units=line.units,
                     diagnosis_pointers=list(line.diagnosis_pointers), charge=line.charge,
                     service_date=line.service_date,
+                    **_prior_line_fields(prior, line),
                 )
                 for position, line in enumerate(claim.lines, start=1)
             ],
@@ -410,6 +520,39 @@ class _Importer:
                 patient_name=parties.patient.full_name, status=claim.status, held=held,
             )
         )  # fmt: skip
+
+    def _tally_prior(self, prior: _Prior) -> None:
+        self.result.coverages_created += prior.coverage_created
+        payer = prior.new_payer
+        if payer is not None:
+            self.result.payers_created.append(f"{payer.name} ({payer.payer_id})")
+            self.result.warnings.append(
+                f"Payer {payer.name} ({payer.payer_id}), the prior payer of a secondary claim, "
+                f"was unknown: it was added for every practice, filed as "
+                f"{payer.get_claim_filing_indicator_display()}; check its settings."
+            )
+
+
+def _prior_fields(prior: _Prior | None) -> dict[str, Any]:
+    """What the payer before this one decided on the claim (2320 AMT*D, CAS; 2330B DTP*573)."""
+    if prior is None:
+        return {}
+    return {
+        "other_coverage": prior.coverage,
+        "other_payer_paid": prior.read.coverage.paid_amount,
+        "other_payer_adjudicated_on": prior.adjudicated_on,
+        "other_payer_adjustments": _adjustment_rows(prior.read.coverage.adjustments),
+    }
+
+
+def _prior_line_fields(prior: _Prior | None, line: x12.ServiceLine) -> dict[str, Any]:
+    """What the payer before this one decided on the line (2430 SVD02 and CAS)."""
+    if prior is None or line.adjudication is None:
+        return {}
+    return {
+        "other_payer_paid": line.adjudication.paid_amount,
+        "other_payer_adjustments": _adjustment_rows(line.adjudication.adjustments),
+    }
 
 
 def _encounter_imported(

@@ -75,18 +75,27 @@ def person_of(claim: x12.Claim) -> Person:
 
 def payer_find_or_create(claim: x12.Claim) -> tuple[Payer, bool]:
     """The payer by its id (NM109 of 2010BB); an unknown one is added, for every practice."""
-    payer_id = claim.payer.payer_id.strip()
+    return payer_by_id_find_or_create(
+        sent=claim.payer, filing_indicator=claim.filing_indicator, loop="2010BB"
+    )
+
+
+def payer_by_id_find_or_create(
+    *, sent: x12.Payer, filing_indicator: str, loop: str
+) -> tuple[Payer, bool]:
+    """The payer of `loop` (2010BB, or 2330B for the payer before) by its id; an unknown one is
+    added, filed with the file's SBR09 (commercial when that is no code we know)."""
+    payer_id = sent.payer_id.strip()
     if not payer_id:
-        raise ImportRefusal("the payer (loop 2010BB) has no payer id (NM109)")
+        raise ImportRefusal(f"the payer (loop {loop}) has no payer id (NM109)")
     found = Payer.objects.filter(payer_id=payer_id).first()
     if found is not None:
         return found, False
-    indicator = claim.filing_indicator
+    indicator = filing_indicator
     if indicator not in ClaimFilingIndicator.values:
         indicator = ClaimFilingIndicator.COMMERCIAL
     payer = Payer(
-        name=claim.payer.name.strip() or payer_id, payer_id=payer_id,
-        claim_filing_indicator=indicator,
+        name=sent.name.strip() or payer_id, payer_id=payer_id, claim_filing_indicator=indicator
     )  # fmt: skip
     try:
         payer.full_clean()
@@ -224,6 +233,84 @@ def coverage_add(
         )  # fmt: skip
     except ValidationError as error:
         raise ImportRefusal(f"the coverage cannot be added: {in_words(error)}") from None
+
+
+def _same_person(subscriber: x12.Subscriber, other: x12.Subscriber) -> bool:
+    def name(who: x12.Subscriber) -> tuple[str, str]:
+        return (who.last_name.strip().casefold(), who.first_name.strip().casefold())
+
+    return name(subscriber) == name(other)
+
+
+def _prior_subscriber_fields(
+    *, claim: x12.Claim, other: x12.OtherCoverage, person: Person
+) -> dict[str, Any]:
+    """The subscriber of the prior payer's coverage (2330A), when the patient is not it.
+
+    2330A has no DMG: the subscriber's date of birth is known only when they are the claim's
+    own subscriber (2010BA, same name), who sent it; otherwise it cannot be guessed."""
+    relationship = other.relationship
+    if relationship == Relationship.SELF:
+        return {"relationship": Relationship.SELF}
+    subscriber = other.subscriber
+    known = claim.subscriber if _same_person(claim.subscriber, subscriber) else None
+    if known is None or known.birth_date is None:
+        raise ImportRefusal(
+            f"the subscriber of the prior payer's coverage (loop 2330A, member id "
+            f"{subscriber.member_id!r}) is not the patient and the file cannot carry their date "
+            "of birth: register the patient's coverage with that payer, then import again, and "
+            "it is matched by member id"
+        )
+    address = known.address or subscriber.address or person.address
+    address = address or x12.Address(line1="", city="", state="", postal_code="")
+    code = relationship if relationship in Relationship.values else Relationship.OTHER
+    return {
+        "relationship": code,
+        "subscriber_first_name": subscriber.first_name.strip(),
+        "subscriber_last_name": subscriber.last_name.strip(),
+        "subscriber_date_of_birth": known.birth_date,
+        "subscriber_sex": known.gender if known.gender in Sex.values else Sex.UNKNOWN,
+        "subscriber_address1": address.line1, "subscriber_city": address.city,
+        "subscriber_state": address.state, "subscriber_zip_code": address.postal_code,
+    }  # fmt: skip
+
+
+def prior_coverage_find_or_add(
+    *,
+    patient: Patient,
+    payer: Payer,
+    claim: x12.Claim,
+    other: x12.OtherCoverage,
+    person: Person,
+    effective_date: datetime.date,
+    user: User | None,
+) -> tuple[Coverage, bool]:
+    """The patient's coverage with the payer of a 2320/2330 loop (matched by payer and member
+    id, else added from 2330A, priority from SBR01 of 2320); and whether it was added."""
+    member_id = other.subscriber.member_id.strip()
+    if not member_id:
+        raise ImportRefusal("the prior payer's subscriber (loop 2330A) has no member id (NM109)")
+    existing = Coverage.objects.filter(patient=patient, payer=payer, member_id=member_id).first()
+    if existing is not None:
+        return existing, False
+    priority = PRIORITIES.get(other.responsibility)
+    if priority is None:
+        raise ImportRefusal(
+            f"the prior payer's responsibility (SBR01 of loop 2320) {other.responsibility!r} is "
+            "not P, S or T"
+        )
+    try:
+        coverage = coverage_create(
+            patient=patient, payer=payer, priority=priority, member_id=member_id,
+            effective_date=effective_date, user=user,
+            group_number=other.subscriber.group_number,
+            **_prior_subscriber_fields(claim=claim, other=other, person=person),
+        )  # fmt: skip
+    except ValidationError as error:
+        raise ImportRefusal(
+            f"the prior payer's coverage cannot be added: {in_words(error)}"
+        ) from None
+    return coverage, True
 
 
 # --- the rendering provider ---------------------------------------------------------------------

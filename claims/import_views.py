@@ -1,4 +1,5 @@
-"""The biller's 837P import page: upload a client's file, see what it added, held and skipped."""
+"""The biller's 837P import pages: upload a client's file; follow its import until done, then
+see what it added, held and skipped."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from typing import Any
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from claims.import837 import ImportResult, claims_import_837
-from claims.models import Claim
+from claims.import837_jobs import claim_import_start
+from claims.models import ClaimImport
+from claims.selectors import import_claims
 from rcm.clearinghouse.gateway import inbound_max_bytes, inbound_too_large
 from rcm.practice.models import Practice
-from rcm.practice.permissions import BILLING, AuthenticatedRequest, role_required
+from rcm.practice.permissions import BILLING, AuthenticatedRequest, role_required, scoped_get
 from rcm.practice.selectors import practice_ids_for
 from rcm.x12.base import X12Error
 
@@ -60,7 +62,8 @@ def _billing_practices(request: AuthenticatedRequest) -> list[Practice]:
 @require_http_methods(["GET", "POST"])
 @role_required(*BILLING)
 def import_837_view(request: AuthenticatedRequest) -> HttpResponse:
-    """Upload an 837P; on success the result page lists each claim imported, with its link."""
+    """Upload an 837P: a readable file is kept and its import queued, and the page of that
+    import follows it; an unreadable one is refused here, naming its segment and line."""
     practices = _billing_practices(request)
     form = Import837Form(request.POST or None, request.FILES or None, practices=practices)
     if request.method == "GET":
@@ -69,7 +72,7 @@ def import_837_view(request: AuthenticatedRequest) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         practice = next(p for p in practices if str(p.pk) == form.cleaned_data["practice"])
         try:
-            result = claims_import_837(
+            claim_import = claim_import_start(
                 practice=practice, data=uploaded.read(), file_name=uploaded.name or "",
                 user=request.user,
             )  # fmt: skip
@@ -78,20 +81,24 @@ def import_837_view(request: AuthenticatedRequest) -> HttpResponse:
                 "file", f"The file cannot be read as an 837P: {error}. Nothing was imported."
             )
         else:
-            return _result_page(request, practice, result)
+            return redirect("claims-import-837-detail", pk=claim_import.pk)
     return render(request, "claims/import_837.html", {"form": form}, status=400)
 
 
-def _result_page(
-    request: AuthenticatedRequest, practice: Practice, result: ImportResult
-) -> HttpResponse:
-    ids = [claim.claim_id for claim in result.claims]
-    order = {claim_id: position for position, claim_id in enumerate(ids)}  # the file's order
-    claims = Claim.objects.filter(pk__in=ids, practice=practice).select_related("patient", "payer")
+@require_GET
+@role_required(*BILLING)
+def import_837_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One import: "importing…" (the status part asks again every 2 seconds, by htmx) until it
+    is done, then what it imported, held and left out. Only the status part for htmx."""
+    claim_import = scoped_get(
+        ClaimImport.objects.select_related("practice"), user=request.user, pk=pk, roles=BILLING
+    )
     context = {
-        "practice": practice,
-        "result": result,
-        "summary": result.summary(),
-        "claims": sorted(claims, key=lambda claim: order[claim.pk]),
+        "claim_import": claim_import,
+        "practice": claim_import.practice,
+        "summary": claim_import.summary,
+        "claims": import_claims(claim_import=claim_import),
     }
-    return render(request, "claims/import_837_result.html", context)
+    partial = bool(request.headers.get("HX-Request"))
+    template = "claims/_import_837_status.html" if partial else "claims/import_837_result.html"
+    return render(request, template, context)

@@ -99,6 +99,12 @@ class Claim(models.Model):
     other_payer_adjustments = models.JSONField(
         default=list, blank=True, help_text='Claim-level CAS: [{"group", "reason", "amount"}].'
     )
+    # A secondary claim imported from another system's 837P has no primary claim of ours: the
+    # payer before this one is the patient's coverage with it, read from the file's 2320/2330.
+    other_coverage = models.ForeignKey(
+        Coverage, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The prior payer's coverage when there is no primary_claim (an imported claim).",
+    )  # fmt: skip
     place_of_service = models.CharField(max_length=2)
     service_date_from = models.DateField()
     service_date_to = models.DateField()
@@ -605,3 +611,39 @@ class ClaimTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id} {self.status} hold={self.on_hold}: {self.claims}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Could not be imported"
+
+
+class ClaimImport(models.Model):
+    """One upload of an 837P to import (claims/import837.py): queued on upload, done by a task.
+
+    The file is read once at upload (an unreadable one is refused there and nothing is kept);
+    the task imports its claims in one transaction and writes what it did into `summary`
+    (`ImportResult.summary()`) and `claim_ids` (the claims created, in the file's order).
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    source_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    summary = models.JSONField(default=dict, blank=True)
+    claim_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

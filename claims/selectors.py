@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimStatus, ClaimTally
+from claims.models import Claim, ClaimEdit, ClaimEvent, ClaimImport, ClaimStatus, ClaimTally
 from rcm.practice.permissions import scoped_get
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -36,7 +36,7 @@ def claim_get(*, user: Viewer, pk: int, roles: Iterable[str]) -> Claim:
     role in the claim's practice is not one of `roles`)."""
     claims = Claim.objects.select_related(
         "patient", "payer", "practice", "coverage", "rendering_provider", "assignee",
-        "primary_claim",
+        "primary_claim", "other_coverage__payer",
     )  # fmt: skip
     return scoped_get(claims, user=user, pk=pk, roles=roles)
 
@@ -51,10 +51,11 @@ class PriorPayerLeft:
 
 
 def claim_prior_payer_left(*, claim: Claim) -> PriorPayerLeft | None:
-    """For a claim billed after another payer (`primary_claim`), what that payer paid and left,
-    by the rule that decided to bill it (`denials.secondary.balance_after`): the charge less the
-    payment and the contractual (CO) adjustments. None for a primary claim; one query else."""
-    if claim.primary_claim_id is None:
+    """For a claim billed after another payer (`primary_claim`, or `other_coverage` for a claim
+    imported from another system's 837P), what that payer paid and left, by the rule that
+    decided to bill it (`denials.secondary.balance_after`): the charge less the payment and the
+    contractual (CO) adjustments. None for a primary claim; one query else."""
+    if claim.primary_claim_id is None and claim.other_coverage_id is None:
         return None
     paid = claim.other_payer_paid or Decimal("0.00")
     rows = [*claim.other_payer_adjustments]
@@ -67,6 +68,14 @@ def claim_prior_payer_left(*, claim: Claim) -> PriorPayerLeft | None:
     return PriorPayerLeft(
         paid=paid, contractual=contractual, left=claim.total_charge - paid - contractual
     )
+
+
+def import_claims(*, claim_import: ClaimImport) -> list[Claim]:
+    """The claims an 837P import created, in the file's order, with patient and payer."""
+    ids = list(claim_import.claim_ids)
+    order = {claim_id: position for position, claim_id in enumerate(ids)}
+    claims = Claim.objects.filter(pk__in=ids, practice_id=claim_import.practice_id)
+    return sorted(claims.select_related("patient", "payer"), key=lambda claim: order[claim.pk])
 
 
 def claims_by_control_number(numbers: Iterable[str]) -> dict[str, Claim]:

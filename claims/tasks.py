@@ -112,3 +112,12 @@ def compact_claim_tallies_task() -> int:
     from claims.tallies import claim_tallies_compact
 
     return claim_tallies_compact()[1]
+
+
+@shared_task(name="claims.tasks.claim_import_837_task", acks_late=True)
+def claim_import_837_task(import_id: int) -> str:
+    """Import the claims of an uploaded 837P (claims/import837_jobs.py); safe to run twice."""
+    from claims.import837_jobs import claim_import_run
+
+    with audit_context(via="task:import_837"):
+        return claim_import_run(import_id=import_id).status

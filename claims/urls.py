@@ -62,6 +62,11 @@ urlpatterns += [
 
 urlpatterns += [
     path("claims/import/", import_views.import_837_view, name="claims-import-837"),
+    path(
+        "claims/import/<int:pk>/",
+        import_views.import_837_detail_view,
+        name="claims-import-837-detail",
+    ),
     path("claims/unbilled/", billing_views.unbilled, name="claims-unbilled"),
     path(
         "claims/unbilled/<int:encounter_id>/bill/",

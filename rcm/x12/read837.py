@@ -19,6 +19,20 @@ _NO_ADDRESS = x12.Address(line1="", city="", state="", postal_code="")
 
 
 @dataclass(frozen=True)
+class OtherPayerRead:
+    """One loop 2320/2330 as sent: the other payer, and whether it said what it decided.
+
+    `paid_sent` tells an AMT*D of 0.00 (the payer paid nothing) from no AMT*D at all (the payer
+    has not adjudicated the claim: a primary claim naming the secondary coverage);
+    `adjudicated_on` is 2330B's DTP*573, which `x12.OtherCoverage` does not carry.
+    """
+
+    coverage: x12.OtherCoverage
+    paid_sent: bool = False
+    adjudicated_on: date | None = None
+
+
+@dataclass(frozen=True)
 class ClaimRead:
     """One claim as read, with what the writer's dataclasses do not carry but a scrubber needs."""
 
@@ -31,6 +45,8 @@ class ClaimRead:
     attachments: tuple[str, ...] = ()  # PWK01 report types sent (claim or line)
     line_prior_authorizations: tuple[str, ...] = ()  # REF*G1 on lines
     defects: tuple[str, ...] = ()  # what the file left out that the guide requires
+    # Every loop 2320 in file order; `claim.other_coverage` is the first of them.
+    other_payers: tuple[OtherPayerRead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,8 @@ class _Other:
     group_number: str
     filing_indicator: str
     paid: Decimal = Decimal(0)
+    paid_sent: bool = False
+    adjudicated_on: date | None = None
     adjustments: list[x12.Adjustment] = field(default_factory=list)
     subscriber: _Person = field(default_factory=_Person)
     payer: _Person = field(default_factory=_Person)
@@ -402,10 +420,21 @@ class _Reader:
                 self.line.adjudication = replace(self.line.adjudication, adjudication_date=when)
         elif self.loop == "claim" and self.claim is not None and qualifier == "472":
             self.claim.service_date = _period_start(seg)
+        elif self.loop == "other" and self.other is not None and qualifier == "573":
+            # 2330B: the date the other payer adjudicated the claim (its remittance date)
+            try:
+                self.other.adjudicated_on = _period_start(seg)
+            except X12Error:
+                if self.claim is not None:
+                    self.claim.bad_dates.append(
+                        f"The date {shown(seg.get(3))} (DTP*573, line {seg.line}) is not a "
+                        "date: correct it."
+                    )
 
     def _on_amt(self, seg: Segment) -> None:
         if self.loop == "other" and self.other is not None and seg.get(1) == "D":
             self.other.paid = amount(seg, 2, Decimal(0))
+            self.other.paid_sent = True
 
     def _on_cas(self, seg: Segment) -> None:
         adjustments = _cas(seg)
@@ -609,4 +638,8 @@ def _built(reader: _Reader, claim: _Claim) -> ClaimRead:
         attachments=tuple(claim.attachments),
         line_prior_authorizations=tuple(claim.line_auths),
         defects=tuple(defects),
+        other_payers=tuple(
+            OtherPayerRead(_other_coverage(other), other.paid_sent, other.adjudicated_on)
+            for other in claim.others
+        ),
     )

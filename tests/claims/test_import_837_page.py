@@ -1,5 +1,6 @@
 """The 837P import page: billers only, into a practice they bill for, within the inbound size
-limit; the result page lists each claim imported with its link, and refusals write nothing."""
+limit; an upload is imported by a task and its page lists each claim imported with its link,
+and refusals write nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claims.import837 import claims_import_837
-from claims.models import Claim
+from claims.models import Claim, ClaimImport
 from patients.models import Coverage, Patient
+from rcm.celery import app
 from rcm.files.models import StoredFile
 from rcm.practice.models import Role
 from rcm.x12.claim837 import Patient as X12Patient
@@ -23,6 +25,26 @@ from tests.factories import MembershipFactory
 from tests.x12.test_claim837 import HOME, SUBSCRIBER, batch, claim
 
 URL = "/claims/import/"
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks enqueued on commit run at once, in the test (no broker)."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def imported_by_task(client, eager_tasks, django_capture_on_commit_callbacks):
+    """POST a file as the page does; its import task runs when the upload commits."""
+
+    def post(practice, data: bytes, name: str = "client.837"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, {"practice": practice.pk, "file": upload(data, name)})
+
+    return post
 
 
 def a_file(*numbers: str) -> bytes:
@@ -56,13 +78,15 @@ def test_other_roles_are_refused(client, request, role):
     assert Claim.objects.count() == 0
 
 
-def test_an_import_shows_its_claims_with_links(client, biller, practice_a):
+def test_an_import_shows_its_claims_with_links(client, biller, practice_a, imported_by_task):
     client.force_login(biller)
 
-    response = client.post(URL, {"practice": practice_a.pk, "file": upload(a_file("P1", "P2"))})
+    response = imported_by_task(practice_a, a_file("P1", "P2"))
 
-    assert response.status_code == 200
-    page = response.content.decode()
+    claim_import = ClaimImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("claims-import-837-detail", args=[claim_import.pk])
+    page = client.get(response["Location"]).content.decode()
     claims = Claim.objects.filter(practice=practice_a).order_by("id")
     assert [c.source_control_number for c in claims] == ["P1", "P2"]
     for made in claims:
@@ -84,17 +108,20 @@ def test_another_practice_cannot_be_chosen(client, biller, practice_b):
     assert written() == before
 
 
-def test_an_agency_biller_chooses_among_their_practices(client, biller, practice_a, practice_b):
+def test_an_agency_biller_chooses_among_their_practices(
+    client, biller, practice_a, practice_b, imported_by_task
+):
     MembershipFactory(user=biller, practice=practice_b, role=Role.BILLER)
     client.force_login(biller)
 
     page = client.get(URL).content.decode()
     assert "<select" in page and practice_a.name in page and practice_b.name in page
 
-    response = client.post(URL, {"practice": practice_b.pk, "file": upload(a_file())})
+    response = imported_by_task(practice_b, a_file())
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert Claim.objects.get().practice == practice_b
+    assert ClaimImport.objects.get().practice == practice_b
 
 
 def test_an_oversize_file_is_refused_with_a_message(client, biller, practice_a, settings):
@@ -134,7 +161,9 @@ HOSTILE = settings(
 )
 
 
-def test_hostile_practice_values_and_file_names_are_refused_or_cleaned(client, biller, practice_a):
+def test_hostile_practice_values_and_file_names_are_refused_or_cleaned(
+    client, biller, practice_a, imported_by_task
+):
     client.force_login(biller)
 
     @HOSTILE
@@ -151,11 +180,10 @@ def test_hostile_practice_values_and_file_names_are_refused_or_cleaned(client, b
 
     post()
 
-    response = client.post(
-        URL, {"practice": practice_a.pk, "file": upload(a_file(), "évil\x07\u2028name.837")}
-    )
-    assert response.status_code == 200
+    response = imported_by_task(practice_a, a_file(), "évil\x07\u2028name.837")
+    assert response.status_code == 302
     assert StoredFile.objects.get().name == "évilname.837"
+    assert ClaimImport.objects.get().file_name == "évilname.837"
     assert "Imported from 837P évilname.837" in Claim.objects.get().encounter.clinical_note
 
 

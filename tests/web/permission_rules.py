@@ -126,6 +126,7 @@ RULES: dict[str, Rule] = {
     "claims-print": Rule(methods={"POST": BILLING}, body={"POST": {"claim": "claim"}}),
     "claims-unbilled": get(BILLING),
     "claims-import-837": get_post(BILLING),
+    "claims-import-837-detail": get(BILLING, pk="claim_import"),
     "claims-unbilled-bill": post(BILLING, encounter_id="coding_visit"),
     "claims-unbilled-bill-all": post(BILLING),
     "codeset-impact": get(CLAIM_READERS),

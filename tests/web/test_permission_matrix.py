@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from claims.models import ClaimAttachment, ClaimEdit, ClaimStatus, SavedWorklist
+from claims.models import ClaimAttachment, ClaimEdit, ClaimImport, ClaimStatus, SavedWorklist
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
@@ -201,6 +201,17 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
             practice=practice_a, name="Big denials", criteria={"amount_min": "500"}
         ),
         "quarantined": quarantined,
+        "claim_import": ClaimImport.objects.create(
+            practice=practice_a,
+            file_name="client.837",
+            source_file=stored_file_save(
+                kind=FileKind.CLAIM_837P,
+                direction=Direction.INBOUND,
+                name="client.837",
+                content=b"ISA*00*client~",
+                practice_id=practice_a.pk,
+            ),
+        ),
         "member": front_desk,
         "fee_schedule": fee_schedule_set(
             practice=practice_a,

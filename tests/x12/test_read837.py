@@ -250,3 +250,62 @@ def test_data_with_other_delimiters_than_its_isa_declares_reads_without_a_crash(
     (transaction,) = read_837p(text)
 
     assert transaction.claims[0].claim.place_of_service == "11>B>1"
+
+
+def _tertiary_text() -> str:
+    """A claim to a third payer: two 2320 loops, the primary's (ACME1, paid 80, adjudicated
+    03/10) and the secondary's (FAKE2, paid 20, 2330B DTP*573 03/20, no 2330B date on the first)."""
+    from tests.x12.test_claim837 import secondary_claim
+
+    text = write_837p(batch(dataclasses.replace(secondary_claim(), responsibility="T")))
+    first = text[text.index("SBR*P*18*GRP77") : text.index("LX*1~")]
+    second = (
+        first.replace("SBR*P*", "SBR*S*")
+        .replace("AMT*D*80", "AMT*D*20")
+        .replace("PI*ACME1~\n", "PI*FAKE3~\nDTP*573*D8*20260320~\n")
+        .replace("ACME HEALTH PLAN", "THIRD PLAN")
+    )
+    return _recount(text.replace(first, first + second))
+
+
+def test_every_other_payer_is_read_with_its_paid_amount_and_adjudication_date():
+    (transaction,) = read_837p(_tertiary_text())
+
+    (read,) = transaction.claims
+    primary, secondary = read.other_payers
+    assert (primary.coverage.payer.payer_id, primary.coverage.responsibility) == ("ACME1", "P")
+    assert (primary.paid_sent, primary.coverage.paid_amount, primary.adjudicated_on) == (
+        True,
+        Decimal("80"),
+        None,
+    )
+    assert (secondary.coverage.payer.payer_id, secondary.coverage.responsibility) == ("FAKE3", "S")
+    assert (secondary.paid_sent, secondary.coverage.paid_amount) == (True, Decimal("20"))
+    assert secondary.adjudicated_on == date(2026, 3, 20)  # 2330B DTP*573
+    assert read.claim.other_coverage == primary.coverage  # the dataclass keeps the first
+    assert read.defects == ()
+
+
+def test_an_other_payer_without_amt_d_has_not_decided_the_claim():
+    from tests.x12.test_claim837 import secondary_claim
+
+    text = _recount(write_837p(batch(secondary_claim())).replace("AMT*D*80~\n", ""))
+
+    (transaction,) = read_837p(text)
+
+    (other,) = transaction.claims[0].other_payers
+    assert (other.paid_sent, other.coverage.paid_amount) == (False, Decimal(0))
+
+
+def test_an_other_payers_adjudication_date_that_is_not_one_is_a_defect():
+    text = _tertiary_text().replace("DTP*573*D8*20260320", "DTP*573*D8*20261340")
+
+    (transaction,) = read_837p(text)
+
+    (read,) = transaction.claims
+    assert read.other_payers[1].adjudicated_on is None
+    assert read.defects == (
+        "The date '20261340' (DTP*573, line "
+        + read.defects[0].split("line ")[1].split(")")[0]
+        + ") is not a date: correct it.",
+    )
