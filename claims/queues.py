@@ -447,15 +447,18 @@ class QueuePage:
             # patient, coverage, payer and assignee to every match before sorting cost 250 ms
             # for a reason that matched 7,000 claims.
             order = self.claims.query.order_by
-            page_ids = self.filtered.order_by(*order).values_list("id", flat=True)[start:stop]
-            return list(
-                Claim.objects.filter(id__in=page_ids).select_related(*ROW_JOINS).order_by(*order)
+            return rows_in_order(
+                list(self.filtered.order_by(*order).values_list("id", flat=True)[start:stop])
             )
-        # The ranges applied every condition already: only the ids, joined and ordered.
-        rows = (
-            Claim.objects.filter(id__in=ids).select_related(*ROW_JOINS).order_by(*SORTS[self.sort])
+        # The ranges applied every condition already. The page's ids first, ordered from the
+        # claims alone, then the joins for those rows: planning the joins around the UNION
+        # took PostgreSQL 10 ms a list against 2 ms to run it (five lists on the biller home).
+        page_ids = list(
+            Claim.objects.filter(id__in=ids)
+            .order_by(*SORTS[self.sort])
+            .values_list("id", flat=True)[start:stop]
         )
-        return list(rows[start:stop])
+        return rows_in_order(page_ids)
 
     def next_candidates(self, count: int) -> QuerySet[Claim]:
         """The claims "Next claim" chooses among: the first `count` unassigned ones not on hold
@@ -488,6 +491,15 @@ class QueuePage:
     def _counted(self) -> Totals:
         found = self.filtered.aggregate(count=CountOf("*"), charges=Sum("total_charge"))
         return Totals(self.queue.label, found["count"], found["charges"] or Decimal("0.00"))
+
+
+def rows_in_order(ids: list[int]) -> list[Claim]:
+    """The queue rows of these claims, with what a row shows, in the order of `ids`. Fetched by
+    id alone: the planner joins five tables to a list of 50 ids in well under a millisecond."""
+    if not ids:
+        return []
+    found = {row.pk: row for row in Claim.objects.filter(id__in=ids).select_related(*ROW_JOINS)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def chosen_statuses(queue: Queue, criteria: ClaimCriteria | None) -> list[str]:
@@ -576,16 +588,19 @@ def queue_totals(
     if now is None or queue.condition not in ("overdue", "stale"):
         return None
     whole = tallied_totals(tallies, label=queue.label, statuses=statuses)
-    lately = _answered_lately_q(now, 1 if queue.condition == "overdue" else 2)
+    # Two disjoint sets, each counted from its own index alone (an OR of the two made
+    # PostgreSQL read the table's rows: 18 ms against 3 ms for an agency at 1M claims).
+    ranges = [_answered_lately_q(now, 1 if queue.condition == "overdue" else 2)]
     if queue.condition == "stale":
-        lately |= _worked_lately_q(now)
-    lately_claims = Claim.objects.filter(lately, practice_id__in=practices, status__in=statuses)
-    if payer_id is not None:
-        lately_claims = lately_claims.filter(payer_id=payer_id)
-    found = lately_claims.aggregate(n=CountOf("*"), charges=Sum("total_charge"))
-    return Totals(
-        queue.label, whole.count - found["n"], whole.charges - (found["charges"] or Decimal(0))
-    )
+        ranges.append(_worked_lately_q(now))
+    count, charges = whole.count, whole.charges
+    for lately in ranges:
+        lately_claims = Claim.objects.filter(lately, practice_id__in=practices, status__in=statuses)
+        if payer_id is not None:
+            lately_claims = lately_claims.filter(payer_id=payer_id)
+        found = lately_claims.aggregate(n=CountOf("*"), charges=Sum("total_charge"))
+        count, charges = count - found["n"], charges - (found["charges"] or Decimal(0))
+    return Totals(queue.label, count, charges)
 
 
 def claim_queue_counts(

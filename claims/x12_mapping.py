@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     Func,
     JSONField,
+    Q,
     QuerySet,
     Value,
     When,
@@ -92,6 +93,7 @@ class ClaimRow:
     payer_id: int
     rendering_provider_id: int
     primary_claim_id: int | None
+    other_coverage_id: int | None
     original_claim_id: int | None
     control_number: str
     place_of_service: str
@@ -109,6 +111,7 @@ class ClaimRow:
     payer: Payer = field(init=False)
     rendering_provider: Provider = field(init=False)
     primary_claim: Claim | None = field(init=False)
+    other_coverage: Coverage | None = field(init=False)
     replaced_claim_number: str = field(init=False)
     lines: list[tuple[Any, ...]] = field(init=False)
     diagnoses: list[str] = field(init=False)
@@ -142,11 +145,11 @@ def _among(column: str, ids: list[int]) -> _AnyOf:
     return _AnyOf(column, ids)
 
 
-def _only_on_later_payer_claims(column: str, *, paid: str) -> Case:
+def _only_on_later_payer_claims(column: str, *, later: Q) -> Case:
     """A JSON column read only where another payer paid first (a primary's is always empty):
     10,000 claims would otherwise decode 10,000 empty lists only to skip them."""
     return Case(
-        When(**{f"{paid}__isnull": False}, then=F(column)),
+        When(later, then=F(column)),
         default=Value(None),
         output_field=JSONField(),
     )
@@ -198,7 +201,8 @@ def _claims_read(ids: list[int]) -> list[ClaimRow]:
         for row in Claim.objects.filter(_among("id", ids))
         .annotate(
             later_payer_cas=_only_on_later_payer_claims(
-                "other_payer_adjustments", paid="primary_claim_id"
+                "other_payer_adjustments",
+                later=Q(primary_claim_id__isnull=False) | Q(other_coverage_id__isnull=False),
             )
         )
         .order_by("id")
@@ -209,6 +213,9 @@ def _claims_read(ids: list[int]) -> list[ClaimRow]:
     _shared_attach(claims, "rendering_provider", Provider.objects.all())
     _shared_attach(
         claims, "primary_claim", Claim.objects.select_related("payer", "coverage"), optional=True
+    )
+    _shared_attach(
+        claims, "other_coverage", Coverage.objects.select_related("payer"), optional=True
     )
     replaced = [claim.original_claim_id for claim in claims if claim.original_claim_id]
     originals = (
@@ -222,7 +229,7 @@ def _claims_read(ids: list[int]) -> list[ClaimRow]:
         .order_by("claim_id", "position")
         .annotate(
             later_payer_cas=_only_on_later_payer_claims(
-                "other_payer_adjustments", paid="other_payer_paid"
+                "other_payer_adjustments", later=Q(other_payer_paid__isnull=False)
             )
         )
         .values_list(*LINE_FIELDS, "later_payer_cas")
@@ -326,17 +333,22 @@ def _adjustments(rows: list[dict[str, str]]) -> tuple[x12.Adjustment, ...]:
 
 
 def _other_coverage(claim: ClaimRow) -> x12.OtherCoverage | None:
-    """Loops 2320/2330A/2330B: the payer before this one, and what it paid."""
-    primary = claim.primary_claim
-    if primary is None:
+    """Loops 2320/2330A/2330B: the payer before this one, and what it paid. That payer's
+    coverage is our primary claim's, or, for a secondary claim imported from another system,
+    the one its 2320/2330 named (`Claim.other_coverage`)."""
+    if claim.primary_claim is not None:
+        coverage, payer = claim.primary_claim.coverage, claim.primary_claim.payer
+    elif claim.other_coverage is not None:
+        coverage, payer = claim.other_coverage, claim.other_coverage.payer
+    else:
         return None
     return x12.OtherCoverage(
-        payer=x12.Payer(name=primary.payer.name, payer_id=primary.payer.payer_id),
-        subscriber=_subscriber(primary.coverage, claim.patient),
+        payer=x12.Payer(name=payer.name, payer_id=payer.payer_id),
+        subscriber=_subscriber(coverage, claim.patient),
         paid_amount=claim.other_payer_paid or Decimal("0"),
-        responsibility="PST"[primary.coverage.priority - 1],
-        relationship=primary.coverage.relationship,
-        filing_indicator=primary.payer.claim_filing_indicator,
+        responsibility="PST"[coverage.priority - 1],
+        relationship=coverage.relationship,
+        filing_indicator=payer.claim_filing_indicator,
         adjustments=_adjustments(claim.other_payer_adjustments),
     )
 
@@ -345,7 +357,7 @@ def _line_adjudication(
     claim: ClaimRow, paid: Decimal | None, adjustments: list[dict[str, str]]
 ) -> x12.LineAdjudication | None:
     """Loop 2430: how the payer before this one decided this line."""
-    if claim.primary_claim_id is None or paid is None:
+    if (claim.primary_claim_id is None and claim.other_coverage_id is None) or paid is None:
         return None
     return x12.LineAdjudication(
         paid_amount=paid,

@@ -12,10 +12,12 @@ import pytest
 
 from claims.import837 import claims_import_837
 from claims.models import Claim
+from claims.x12_mapping import claims_837_render, claims_for_837
 from patients.models import Coverage
 from rcm.practice.models import Payer
 from rcm.x12.claim837 import Adjustment, LineAdjudication, OtherCoverage, write_837p
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
+from tests.x12.pyx12_check import pyx12_errors
 from tests.x12.test_claim837 import PAYER, SECONDARY_PAYER, SUBSCRIBER, batch, claim, line
 from tests.x12.test_read837 import _recount
 
@@ -215,3 +217,27 @@ def test_a_void_of_an_imported_secondary_keeps_its_prior_payer(practice_b, bille
     assert void.frequency_code == "8"
     assert void.other_coverage == original.other_coverage is not None
     assert void.other_payer_paid == Decimal("80.00")
+
+
+def test_an_imported_secondary_goes_out_with_the_prior_payers_decision(practice_b, tmp_path):
+    """Our 837P of an imported secondary carries what the file's 2320/2330/2430 said: the
+    prior payer (from `other_coverage`, as no claim of ours is its primary), its paid amount
+    and CAS, and each line's SVD; pyx12 finds nothing wrong with it."""
+    imported(practice_b, secondary_file())
+    made = Claim.objects.get()
+    rows = claims_for_837([made.pk])
+    text = claims_837_render(
+        practice=practice_b,
+        connection=None,
+        claims=rows,
+        created=datetime.datetime.now(datetime.UTC),
+    ).text
+    assert "SBR*S*18*" in text  # this claim to the secondary payer
+    assert "\nSBR*P*18*" in text  # 2320: the prior payer was primary
+    assert "\nAMT*D*80~" in text
+    assert "\nNM1*PR*2*ACME HEALTH PLAN*****PI*ACME1~" in text
+    assert "\nSVD*ACME1*80*HC:99213**1~" in text
+    assert "\nCAS*PR*2*25~" in text
+    path = tmp_path / "secondary.837"
+    path.write_text(text)
+    assert pyx12_errors(path) == []

@@ -199,9 +199,9 @@ def test_a_reason_costs_no_query_or_one_for_words(
 ):
     client.force_login(biller)
     client.get(reverse("claim-queue", args=["denied"]))  # warm the session
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("claim-queue", args=["denied"]), {"reason": "CO-16"})
-    with django_assert_num_queries(10):  # the codes whose description holds the words
+    with django_assert_num_queries(11):  # the codes whose description holds the words
         response = client.get(reverse("claim-queue", args=["denied"]), {"reason": "authorization"})
 
     assert response.context["totals"].count == 1

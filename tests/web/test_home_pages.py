@@ -65,7 +65,7 @@ def test_biller_home_counts_queues(client, biller, practice_a, django_assert_max
     ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.DENIED)
     client.force_login(biller)
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         response = client.get(reverse("home-biller"))
 
     queues = response.context["queues"]
