@@ -189,6 +189,9 @@ class Claim(models.Model):
                 ),
                 name="claim_unaccepted_idx",
             ),
+            # Serves the queues sorted by payer: a practice's claims of one payer in id order,
+            # one range per payer, ordered by the payers' names (claims.queues QueuePage._arms).
+            models.Index(fields=["practice", "payer", "id"], name="claim_payer_order_idx"),
             # Serves the queues sorted by amount (sort=amount).
             models.Index(fields=["practice", "status", "total_charge"], name="claim_amount_idx"),
             # Serves the queues sorted by age (sort=age: oldest date of service first) and the

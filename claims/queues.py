@@ -37,7 +37,14 @@ from django.db.models.expressions import RawSQL
 
 from claims.models import Claim, ClaimStatus, SavedWorklist
 from claims.reason_filter import reason_claim_ids
-from claims.selectors import Tallies, Totals, claim_tallies, scrubber_holds_q, tallied_totals
+from claims.selectors import (
+    Tallies,
+    Totals,
+    claim_payers_present,
+    claim_tallies,
+    scrubber_holds_q,
+    tallied_totals,
+)
 from rcm.practice.permissions import BILLING
 from rcm.practice.selectors import Viewer, practice_ids_for
 
@@ -393,42 +400,56 @@ class QueuePage:
     def statuses(self) -> list[str]:
         return chosen_statuses(self.queue, self.criteria)
 
-    def _arms(self) -> list[tuple[int, tuple[str, ...]]] | None:
-        """The (practice, statuses) ranges the page is read from, one ordered index range each,
-        or None when the sort has no such index or the ranges are too many. A queue whose
-        statuses have a partial index of their own in this order (STATUS_SET_INDEXES) is one
-        range per practice; any other, one per practice and status."""
+    def _arms(self) -> tuple[list[Q], tuple[Any, ...]] | None:
+        """The ranges the page is read from, each one ordered index range, with the order
+        within a range; None when the sort has no such index or the ranges are too many.
+
+        A queue whose statuses have a partial index of their own in this order
+        (STATUS_SET_INDEXES) is one range per practice; any other, one per practice and status.
+        By payer, one range per practice and payer that has claims in the queue's statuses
+        (ClaimTally knows which), each read in id order (claim_payer_order_idx): the payers'
+        names then order the few rows read, where sorting by name meant joining and sorting
+        every claim of the queue (1.6 s for All claims at 1M)."""
         criteria = self.criteria or ClaimCriteria()
-        if self.sort not in ARMED_SORTS or criteria.search.strip() or criteria.reason:
+        armed = self.sort in ARMED_SORTS or self.sort == "payer"
+        if not armed or criteria.search.strip() or criteria.reason:
             return None  # a search finds few claims by its own indexes: sort those
-        if self.sort == "oldest" and criteria.by_service_date():
+        if self.sort in ("oldest", "payer") and criteria.by_service_date():
             return None  # see OLDEST_AMONG_FEW
         statuses = self.statuses()
+        if self.sort == "payer":
+            pairs = claim_payers_present(practice_ids=self.practices(), statuses=statuses)
+            arms = [
+                Q(practice_id=practice, payer_id=payer, status__in=statuses)
+                for practice, payer in pairs
+                if not criteria.payer or payer == criteria.payer
+            ]
+            return (arms, ("id",)) if 0 < len(arms) <= MAX_ARMS else None
         if self.sort == "oldest" and set(statuses) == set(ClaimStatus.values):
             return None  # every claim, oldest first: claim_changed_idx serves it as it is
         if (frozenset(statuses), self.sort) in STATUS_SET_INDEXES:
-            arms = [(p, tuple(statuses)) for p in self.practices()]
+            arms = [Q(practice_id=p, status__in=statuses) for p in self.practices()]
         else:
-            arms = [(p, (s,)) for p in self.practices() for s in statuses]
-        return arms if 1 < len(arms) <= MAX_ARMS else None
+            arms = [Q(practice_id=p, status__in=[s]) for p in self.practices() for s in statuses]
+        return (arms, SORTS[self.sort]) if 1 < len(arms) <= MAX_ARMS else None
 
     def _first_ids(self, stop: int, extra: Q) -> QuerySet[Claim, int] | None:
         """The ids of the first `stop` claims of every arm (UNION ALL of ordered index ranges):
         what a merge of the per-practice, per-status index ranges would read. None past
         MAX_ARMED_ROWS (a deep page: each range would read it all again)."""
-        arms = self._arms()
-        if arms is None or stop > MAX_ARMED_ROWS:
+        found = self._arms()
+        if found is None or stop > MAX_ARMED_ROWS:
             return None
-        order = SORTS[self.sort]
+        arms, order = found
         # Each range from the bare conditions: repeating the fence and the statuses beside the
         # range's own practice and status makes the planner think the range tiny and sort it.
         parts = [
-            Claim.objects.filter(self.rest, extra, practice_id=practice, status__in=statuses)
+            Claim.objects.filter(self.rest, extra, arm)
             .order_by(*order)
             .values_list("id", flat=True)[:stop]
-            for practice, statuses in arms
+            for arm in arms
         ]
-        return parts[0].union(*parts[1:], all=True)
+        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
     def slice(self, start: int, stop: int) -> list[Claim]:
         """Rows `start` to `stop` of the queue, in its order: one query.

@@ -395,6 +395,8 @@ def test_an_agency_page_read_range_by_range_equals_the_whole_queue_sorted(practi
     for practice in (practice_a, practice_b):
         MembershipFactory(user=agency, practice=practice, role=Role.BILLER)
     today = timezone.localdate()
+    # Two payers of one name: the payer order breaks their tie by the claim's id.
+    payers = [PayerFactory(name=name) for name in ("Zenith Health", "Acme Mutual", "Acme Mutual")]
     for n in range(30):
         practice = practice_a if n % 3 else practice_b
         status = (S.READY, S.DENIED, S.SUBMITTED, S.PAID, S.ACCEPTED)[n % 5]
@@ -402,10 +404,11 @@ def test_an_agency_page_read_range_by_range_equals_the_whole_queue_sorted(practi
             practice, status, days_in_status=(n * 7) % 50 + 20,
             total_charge=Decimal(100 + (n * 37) % 90),
             encounter__date_of_service=today - datetime.timedelta(days=(n * 11) % 300),
+            coverage__payer=payers[n % 3 if n % 4 else 0],
         )  # fmt: skip
     now = timezone.now()
     for queue in ("all", "waiting", "denied"):
-        for sort in ("oldest", "age", "amount"):
+        for sort in ("oldest", "age", "amount", "payer"):
             page = claim_queue_page(user=agency, queue=QUEUES[queue], sort=sort, now=now)
             # Range by range, but for every claim oldest first (claim_changed_idx serves it).
             assert (page._arms() is None) == (queue == "all" and sort == "oldest")
