@@ -87,6 +87,16 @@ def _denied_filtered(query: str = "amount_min=200&age=31-60&sort=amount") -> str
     return f"{url}?{query}" if url else None
 
 
+def _month_of_service(queue_url: str | None) -> str | None:
+    """All claims with a date of service in the last full month (what a biller filters by)."""
+    if not queue_url:
+        return None
+    last = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    return (
+        f"{queue_url}?service_from={last.replace(day=1).isoformat()}&service_to={last.isoformat()}"
+    )
+
+
 def pages(claim_id: int) -> list[tuple[str, str, str]]:
     """(label, method, url) of every page measured; pages a build lacks are left out."""
     from claims.queues import QUEUES
@@ -98,6 +108,9 @@ def pages(claim_id: int) -> list[tuple[str, str, str]]:
     found += [
         ("queue all, patient search", "GET", f"{queue_url}?q=SMITHX1" if queue_url else None),
         ("queue all, claim number", "GET", f"{queue_url}?q=K1-777" if queue_url else None),
+        ("queue all, by payer", "GET", f"{queue_url}?sort=payer" if queue_url else None),
+        ("queue all, by patient", "GET", f"{queue_url}?sort=patient" if queue_url else None),
+        ("queue all, a month of service", "GET", _month_of_service(queue_url)),
         ("queue denied, amount+age", "GET", _denied_filtered()),
         ("queue denied, reason", "GET", _denied_filtered("reason=197")),
         ("claim page", "GET", _url("claim-detail", pk=claim_id)),

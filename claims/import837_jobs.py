@@ -10,6 +10,7 @@ twice, or again after a worker died half way, imports the file once.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -24,6 +25,11 @@ from rcm.x12.base import X12Error
 from rcm.x12.read837 import read_837p
 
 logger = logging.getLogger(__name__)
+
+# A queued import whose task has not finished it by then was lost (Redis down when the upload
+# committed, a worker killed): the sweep enqueues it again. Longer than a big file takes.
+STUCK_AFTER = datetime.timedelta(minutes=15)
+RESUME_LIMIT = 5  # imports one sweep runs
 
 UNEXPECTED = (
     "The import stopped on an unexpected error and nothing was imported. Try again; if it "
@@ -88,3 +94,22 @@ def _run(claim_import: ClaimImport) -> None:
         claim_import.claim_ids = [claim.claim_id for claim in result.claims]
     claim_import.finished_at = timezone.now()
     claim_import.save(update_fields=["status", "error", "summary", "claim_ids", "finished_at"])
+
+
+def claim_imports_resume(*, now: datetime.datetime | None = None) -> list[ImportStatus]:
+    """Beat (in a worker): run every import still queued STUCK_AFTER its upload, a few at a
+    time, oldest first; what became of each. Safe beside a late task of the same import:
+    `claim_import_run` imports under the row's lock, once."""
+    before = (now or timezone.now()) - STUCK_AFTER
+    stuck = list(
+        ClaimImport.objects.filter(status=ImportStatus.QUEUED, created_at__lt=before)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:RESUME_LIMIT]
+    )
+    done = []
+    for import_id in stuck:
+        try:
+            done.append(ImportStatus(claim_import_run(import_id=import_id).status))
+        except Exception:  # recorded FAILED, logged, and said on its page: try the next one
+            done.append(ImportStatus.FAILED)
+    return done

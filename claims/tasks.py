@@ -121,3 +121,13 @@ def claim_import_837_task(import_id: int) -> str:
 
     with audit_context(via="task:import_837"):
         return claim_import_run(import_id=import_id).status
+
+
+@shared_task(name="claims.tasks.claim_imports_resume_task")
+def claim_imports_resume_task() -> int:
+    """Beat: run the 837P imports whose task was lost (Redis down at upload, a worker killed);
+    how many it ran."""
+    from claims.import837_jobs import claim_imports_resume
+
+    with audit_context(via="task:import_837"):
+        return len(claim_imports_resume())

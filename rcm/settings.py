@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.bill_coded_visits_task",
         "schedule": env.float("RCM_BILLING_SWEEP_SECONDS", default=600.0),
     },
+    # The safety net behind the task an 837P upload enqueues (claims.import837_jobs).
+    "resume-claim-imports": {
+        "task": "claims.tasks.claim_imports_resume_task",
+        "schedule": env.float("RCM_IMPORT_SWEEP_SECONDS", default=300.0),
+    },
     # Keeps the biller's totals a read of a few rows (claims.tallies).
     "compact-claim-tallies": {
         "task": "claims.tasks.compact_claim_tallies_task",

@@ -5,18 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0019_queue_indexes_in_queue_order'),
-        ('files', '0002_x12_control_number_sequences'),
-        ('patients', '0010_encounter_self_pay'),
-        ('practice', '0006_payer_rules'),
+        ("claims", "0019_queue_indexes_in_queue_order"),
+        ("files", "0002_x12_control_number_sequences"),
+        ("patients", "0010_encounter_self_pay"),
+        ("practice", "0006_payer_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['practice', 'payer', 'id'], name='claim_payer_order_idx'),
+            model_name="claim",
+            index=models.Index(fields=["practice", "payer", "id"], name="claim_payer_order_idx"),
         ),
     ]

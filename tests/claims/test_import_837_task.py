@@ -5,13 +5,20 @@ refused at upload and write nothing."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims.import837_jobs import claim_import_run, claim_import_start
+from claims.import837_jobs import (
+    STUCK_AFTER,
+    claim_import_run,
+    claim_import_start,
+    claim_imports_resume,
+)
 from claims.models import Claim, ClaimImport, ImportStatus
-from claims.tasks import claim_import_837_task
+from claims.tasks import claim_import_837_task, claim_imports_resume_task
 from patients.models import Patient
 from rcm.files.models import Direction, FileKind, StoredFile
 from rcm.files.services import stored_file_save
@@ -209,3 +216,26 @@ def test_a_real_worker_runs_the_import(client, biller, practice_a, celery_worker
     assert sorted(Claim.objects.values_list("source_control_number", flat=True)) == ["W1", "W2"]
     page = client.get(page_of(claim_import)).content.decode()
     assert "2 claims imported" in page and "hx-trigger" not in page
+
+
+def test_an_import_whose_task_was_lost_is_run_by_the_sweep(db, biller, practice_a, settings):
+    """In a test's transaction the upload's on-commit enqueue never fires: the task is lost,
+    as when Redis was down. The beat's sweep runs it once it is STUCK_AFTER old, not before."""
+    lost = claim_import_start(
+        practice=practice_a, data=a_file("L1"), file_name="l.837", user=biller
+    )
+    fresh = claim_import_start(
+        practice=practice_a, data=a_file("F1"), file_name="f.837", user=biller
+    )
+    ClaimImport.objects.filter(pk=lost.pk).update(
+        created_at=lost.created_at - STUCK_AFTER - datetime.timedelta(minutes=1)
+    )
+
+    assert claim_imports_resume() == [ImportStatus.DONE]
+
+    assert ClaimImport.objects.get(pk=lost.pk).status == ImportStatus.DONE
+    assert ClaimImport.objects.get(pk=fresh.pk).status == ImportStatus.QUEUED  # its task may run
+    assert list(Claim.objects.values_list("source_control_number", flat=True)) == ["L1"]
+    entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert claim_imports_resume_task.name in entries
+    assert claim_imports_resume_task() == 0  # nothing stuck any more
