@@ -250,13 +250,18 @@ class TimelineEntry:
 
 
 def _descriptions(system: str, codes: Iterable[str], on: datetime.date) -> dict[str, Any]:
-    """{compact code: Code} of the release in force on `on`: two queries for any number."""
+    """{compact code: Code} of the release in force on `on`: two queries for any number. A
+    date before the oldest release loaded reads that release, as the scrubber does (an
+    installation loads the releases it bills from, not every one since 2015)."""
     from coding.codesets.selectors import release_in_force
-    from coding.models import Code
+    from coding.models import Code, CodeSetRelease
 
     release = release_in_force(system=system, on=on)
     if release is None:
+        release = CodeSetRelease.objects.filter(system=system).order_by("effective_date").first()
+    if release is None:
         return {}
+
     wanted = {code.replace(".", "").upper() for code in codes}
     return {code.compact: code for code in Code.objects.filter(release=release, compact__in=wanted)}
 

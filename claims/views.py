@@ -87,6 +87,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             practice_ids=fence, include_unassigned=user.is_staff
         ).count(),
         "unbilled_count": billing_issues_open(practice_ids=fence).count(),
+        "several_practices": len(fence) > 1,  # an agency's lists name each claim's practice
     }
     return render(request, "claims/home.html", context)
 

@@ -92,6 +92,22 @@ def test_the_claim_as_sent_with_codes_in_words(client, biller, practice_a, code_
     assert claim.rendering_provider.npi in body
 
 
+def test_a_service_date_before_the_oldest_release_reads_that_release(
+    client, biller, practice_a, code_words
+):
+    """As the scrubber does: an installation loads the releases it bills from, and a visit from
+    before the first of them is described from it, not called 'not in the code set'."""
+    claim = paid_claim(practice_a)
+    Claim.objects.filter(pk=claim.pk).update(
+        service_date_from=datetime.date(2019, 6, 1), service_date_to=datetime.date(2019, 6, 1)
+    )
+    client.force_login(biller)
+
+    diagnoses = client.get(reverse("claim-detail", args=[claim.pk])).context["diagnoses"]
+
+    assert diagnoses[0].description == "Type 2 diabetes mellitus without complications"
+
+
 def test_every_remittance_with_its_adjustments_in_words(client, biller, practice_a, code_words):
     claim = paid_claim(practice_a)
     client.force_login(biller)

@@ -120,3 +120,22 @@ def test_api_schema_and_docs_are_served_without_a_cdn(client, biller):
     assert b"/api/claims/" in schema.content
     docs = client.get(reverse("api-docs")).content.decode()
     assert "cdn" not in docs.lower()
+
+
+def test_an_agency_billers_home_names_each_claims_practice(client, practice_a, practice_b):
+    agency = UserFactory(username="agency-home")
+    for practice in (practice_a, practice_b):
+        MembershipFactory(user=agency, practice=practice, role=Role.BILLER)
+    ClaimFactory(encounter__patient__practice=practice_b, status=ClaimStatus.DENIED)
+    client.force_login(agency)
+
+    page = client.get(reverse("home-biller")).content.decode()
+
+    assert "<th>Practice</th>" in page and f"<td>{practice_b.name}</td>" in page
+
+
+def test_one_practices_biller_sees_no_practice_column(client, biller, practice_a):
+    ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.DENIED)
+    client.force_login(biller)
+
+    assert "<th>Practice</th>" not in client.get(reverse("home-biller")).content.decode()
