@@ -34,6 +34,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, SavedWorklist
 from claims.reason_filter import reason_claim_ids
@@ -170,7 +171,7 @@ def queue_filter(queue: Queue, *, user: Viewer, now: datetime.datetime) -> Q:
 def queue_condition_q(queue: Queue, *, user: Viewer, now: datetime.datetime) -> Q:
     """What the queue asks beyond its statuses (Q() for a queue of statuses only)."""
     q = Q()
-    today = now.date()
+    today = timezone.localdate(now)  # the day where the practice is, not in UTC
     if queue.condition == "not_held":
         q &= Q(on_hold=False)
     elif queue.condition == "scrubber":
@@ -574,7 +575,9 @@ def claim_queue_page(
         fence = practice_ids_for(user=user, roles=roles)
     rest = queue_condition_q(queue, user=user, now=now)
     if criteria is not None:
-        rest &= criteria.condition(user=user, today=now.date(), fence=fence, statuses=False)
+        rest &= criteria.condition(
+            user=user, today=timezone.localdate(now), fence=fence, statuses=False
+        )
     statuses = chosen_statuses(queue, criteria)
     claims = Claim.objects.filter(rest, practice_id__in=fence)
     if set(statuses) != set(ClaimStatus.values):  # "All claims" needs no status condition

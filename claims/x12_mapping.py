@@ -12,10 +12,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db.models import (
-    BooleanField,
     Case,
     F,
-    Func,
     JSONField,
     Q,
     QuerySet,
@@ -25,6 +23,7 @@ from django.db.models import (
 
 from claims.models import Claim, ClaimAttachment, ClaimDiagnosis, ClaimLine
 from patients.models import Coverage, Patient, Relationship
+from rcm.bulk import among
 from rcm.files.services import control_number_next
 from rcm.practice.models import ClearinghouseConnection, Payer, Practice, Provider
 from rcm.practice.validators import x12_text_unsafe
@@ -123,28 +122,6 @@ _PATIENT_FIELDS = [f"patient__{f.name}" for f in fields(PatientRow)]
 _COVERAGE_FIELDS = [f"coverage__{f.name}" for f in fields(CoverageRow)]
 
 
-class _AnyOf(Func):
-    """`column = ANY(%s)`: one array parameter however many ids. An IN list of 10,000 ids
-    costs Django half a second to compile, more than the query takes to run; the ids go to
-    the driver as they are, not prepared one by one."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column: str, ids: list[int]) -> None:
-        super().__init__(F(column))
-        self.ids = ids
-
-    def as_sql(  # type: ignore[override]
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        column, params = compiler.compile(self.get_source_expressions()[0])
-        return f"({column} = ANY(%s::bigint[]))", (*params, self.ids)
-
-
-def _among(column: str, ids: list[int]) -> _AnyOf:
-    return _AnyOf(column, ids)
-
-
 def _only_on_later_payer_claims(column: str, *, later: Q) -> Case:
     """A JSON column read only where another payer paid first (a primary's is always empty):
     10,000 claims would otherwise decode 10,000 empty lists only to skip them."""
@@ -198,7 +175,7 @@ def _claims_read(ids: list[int]) -> list[ClaimRow]:
             PatientRow(*row[split + 1 : middle + 1]),
             CoverageRow(*row[middle + 1 :]),
         )
-        for row in Claim.objects.filter(_among("id", ids))
+        for row in Claim.objects.filter(among("id", ids))
         .annotate(
             later_payer_cas=_only_on_later_payer_claims(
                 "other_payer_adjustments",
@@ -219,13 +196,13 @@ def _claims_read(ids: list[int]) -> list[ClaimRow]:
     )
     replaced = [claim.original_claim_id for claim in claims if claim.original_claim_id]
     originals = (
-        dict(Claim.objects.filter(_among("id", replaced)).values_list("id", "payer_claim_number"))
+        dict(Claim.objects.filter(among("id", replaced)).values_list("id", "payer_claim_number"))
         if replaced
         else {}
     )
     lines: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in (
-        ClaimLine.objects.filter(_among("claim_id", ids))
+        ClaimLine.objects.filter(among("claim_id", ids))
         .order_by("claim_id", "position")
         .annotate(
             later_payer_cas=_only_on_later_payer_claims(
@@ -237,14 +214,14 @@ def _claims_read(ids: list[int]) -> list[ClaimRow]:
         lines[row[0]].append((*row[:-1], row[-1] or []))
     diagnoses: dict[int, list[str]] = defaultdict(list)
     for claim_id, code in (
-        ClaimDiagnosis.objects.filter(_among("claim_id", ids))
+        ClaimDiagnosis.objects.filter(among("claim_id", ids))
         .order_by("claim_id", "position")
         .values_list("claim_id", "code")
     ):
         diagnoses[claim_id].append(code)
     attachments: dict[int, list[x12.Attachment]] = defaultdict(list)
     for claim_id, report_type, transmission, number in (
-        ClaimAttachment.objects.filter(_among("claim_id", ids))
+        ClaimAttachment.objects.filter(among("claim_id", ids))
         .order_by("claim_id", "id")
         .values_list("claim_id", "report_type", "transmission", "control_number")
     ):
@@ -264,7 +241,7 @@ def _shared_attach(
     each to its claims, as select_related would, without one copy per claim."""
     attname = f"{name}_id"
     wanted = {getattr(claim, attname) for claim in claims} - {None}
-    found = {row.pk: row for row in rows.filter(_among("id", list(wanted)))} if wanted else {}
+    found = {row.pk: row for row in rows.filter(among("id", list(wanted)))} if wanted else {}
     for claim in claims:
         key = getattr(claim, attname)
         setattr(claim, name, None if key is None and optional else found[key])
