@@ -1,7 +1,9 @@
-"""Remittances (835): payments, claim and line payments, adjustments, remark codes, PLB."""
+"""Remittances (835): payments, claim and line payments, adjustments, remark codes, PLB, and
+the claim payments posting could not apply (posting exceptions)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -155,3 +157,56 @@ class ProviderAdjustment(models.Model):  # noqa: DJ008 (shown only inside its re
 
     class Meta:
         ordering = ["remittance", "id"]
+
+
+class ExceptionReason(models.TextChoices):
+    NO_CLAIM = "no_claim", "No claim with that control number"
+    UNBALANCED = "unbalanced", "The lines do not add up"
+    CLAIM_CANNOT_MOVE = "claim_cannot_move", "The claim cannot take the payment"
+
+
+class ExceptionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class PostingException(models.Model):
+    """A claim payment of a posted 835 that posting could not apply to a claim: its
+    ClaimPayment row is kept with claim=None until a biller matches it by hand or resolves it."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.CASCADE, related_name="posting_exceptions"
+    )
+    claim_payment = models.OneToOneField(
+        ClaimPayment, on_delete=models.CASCADE, related_name="posting_exception"
+    )
+    reason = models.CharField(max_length=20, choices=ExceptionReason.choices)
+    message = models.TextField(help_text="Why, in words, naming the control number or amounts.")
+    status = models.CharField(
+        max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    matched_claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The claim a biller matched it to by hand (None when resolved without posting).",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The exceptions queue: a practice's open ones, oldest first.
+            models.Index(fields=["practice", "status", "created_at"], name="posting_exc_queue_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_payment.control_number}: {self.message}"

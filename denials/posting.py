@@ -1,9 +1,13 @@
 """Posting 835 remittances: payments, adjustments and claim statuses, each payment exactly once.
 
 Decisions (see also the docstrings below):
-- A file is refused whole (nothing posted) when it does not parse, does not balance, pays claims
-  of more than one practice, or matches no claim and no practice's NPI ("payee unknown"). The
-  refused file is still kept, quarantined with the reason, for a person to see.
+- A file is refused whole (nothing posted) only when its envelope is broken: it does not parse,
+  holds amounts the books cannot hold, its payment total (BPR02 = claims paid - PLB) does not
+  balance, it pays claims of more than one practice, or it matches no claim and no practice's
+  NPI ("payee unknown"). The refused file is still kept, quarantined with the reason.
+- A claim payment that cannot be applied (no claim with its CLP01, lines that do not add up to
+  its paid amount, a claim that cannot take it) is kept with claim=None and becomes a
+  PostingException for a biller to match by hand or resolve; the rest of the file posts.
 - A payment is identified by (TRN03, TRN02): one already posted, from this file or any other, is
   skipped, so re-importing never posts twice.
 - Remarks in the preview are the claim's and its lines' remark codes, each once, in order of
@@ -23,13 +27,21 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from claims.adjudication import PaymentDecision, claims_adjudicate_payments
-from claims.models import ClaimLine
+from claims.models import ClaimLine, ClaimStatus
 from claims.selectors import claims_by_control_number
 from denials import models as posted
 from rcm.bulk import objects_insert
 from rcm.practice.models import Payer, Practice
 from rcm.x12.base import X12Error
-from rcm.x12.era835 import ClaimPayment, Remittance, ServiceLine, check_balance, parse_835
+from rcm.x12.era835 import (
+    ClaimPayment,
+    Remittance,
+    ServiceLine,
+    check_balance,
+    claim_balance_problems,
+    parse_835,
+    payment_balance_problem,
+)
 
 if TYPE_CHECKING:
     from rcm.practice.models import User
@@ -159,13 +171,15 @@ def era_check(*, content: bytes) -> list[Remittance]:
 
 
 def era_refusal(remittances: list[Remittance]) -> str:
-    """Why remittances that parse cannot be posted (amounts the books cannot hold, or they do
-    not balance); '' when they can."""
+    """Why remittances that parse cannot be posted (amounts the books cannot hold, or a payment
+    total that does not balance); '' when they can. A claim whose own lines do not add up does
+    not refuse the file: it becomes a posting exception. When the total is broken, the message
+    lists the claims' problems too, since they are usually why."""
     too_large = [problem for r in remittances for problem in _too_large(r)]
     if too_large:
         return f"the 835 holds amounts too large to post: {_listed(too_large)}"
-    problems = [problem for r in remittances for problem in check_balance(r)]
-    if problems:
+    if any(payment_balance_problem(r) for r in remittances):
+        problems = [problem for r in remittances for problem in check_balance(r)]
         return f"the 835 does not balance: {_listed(problems)}"
     return ""
 
@@ -237,7 +251,7 @@ class _ClaimRow:
 
 
 @dataclass
-class _LineRow:
+class LineRow:
     id: int
     control_number: str
     procedure_code: str
@@ -252,6 +266,8 @@ class _Plan:
     payer_id: int | None
     claims: list[_ClaimRow | None]
     lines: list[list[int | None]]
+    # Per CLP: why it cannot be posted, (ExceptionReason, sentence), or None.
+    exceptions: list[tuple[str, str] | None] = field(default_factory=list)
 
 
 def _claims_by_control(remittances: list[Remittance]) -> dict[str, _ClaimRow]:
@@ -262,19 +278,19 @@ def _claims_by_control(remittances: list[Remittance]) -> dict[str, _ClaimRow]:
     }
 
 
-def _lines_by_claim(claim_ids: Iterable[int]) -> dict[int, list[_LineRow]]:
-    lines: dict[int, list[_LineRow]] = {}
+def _lines_by_claim(claim_ids: Iterable[int]) -> dict[int, list[LineRow]]:
+    lines: dict[int, list[LineRow]] = {}
     rows = (
         ClaimLine.objects.filter(claim_id__in=list(claim_ids))
         .order_by("claim_id", "position")
         .values_list("claim_id", "id", "control_number", "procedure_code")
     )
     for claim_id, pk, control_number, procedure_code in rows:
-        lines.setdefault(claim_id, []).append(_LineRow(pk, control_number, procedure_code))
+        lines.setdefault(claim_id, []).append(LineRow(pk, control_number, procedure_code))
     return lines
 
 
-def _match_lines(service_lines: list[ServiceLine], claim_lines: list[_LineRow]) -> list[int | None]:
+def lines_match(service_lines: list[ServiceLine], claim_lines: list[LineRow]) -> list[int | None]:
     """REF*6R first; otherwise the next unmatched claim line with the same procedure code."""
     by_control = {line.control_number: line.id for line in claim_lines}
     matched: list[int | None] = [by_control.get(s.control_number) for s in service_lines]
@@ -327,19 +343,42 @@ def era_plan(remittances: list[Remittance]) -> list[_Plan]:
     plans = []
     for remittance in remittances:
         matched = [claims.get(c.control_number) for c in remittance.claims]
+        practice_id = _practice_for(remittance, matched)
+        payer_id = _payer_for(remittance, matched)
+        exceptions = [
+            _exception_for(clp, row) for clp, row in zip(remittance.claims, matched, strict=True)
+        ]
+        # A CLP that cannot be posted is kept unattached: no claim, no claim lines.
+        matched = [None if why else row for row, why in zip(matched, exceptions, strict=True)]
         plans.append(
             _Plan(
                 remittance=remittance,
-                practice_id=_practice_for(remittance, matched),
-                payer_id=_payer_for(remittance, matched),
+                practice_id=practice_id,
+                payer_id=payer_id,
                 claims=matched,
                 lines=[
-                    _match_lines(clp.service_lines, lines.get(row.id, []) if row else [])
+                    lines_match(clp.service_lines, lines.get(row.id, []) if row else [])
                     for clp, row in zip(remittance.claims, matched, strict=True)
                 ],
+                exceptions=exceptions,
             )
         )
     return plans
+
+
+def _exception_for(clp: ClaimPayment, row: _ClaimRow | None) -> tuple[str, str] | None:
+    if row is None:
+        return (
+            posted.ExceptionReason.NO_CLAIM,
+            f"no claim with control number {clp.control_number}",
+        )
+    problems = claim_balance_problems(clp)
+    if problems:
+        return (
+            posted.ExceptionReason.UNBALANCED,
+            f"the lines do not add up to the claim's paid amount: {_listed(problems)}",
+        )
+    return None
 
 
 # --- writing rows --------------------------------------------------------------------------------
@@ -419,7 +458,7 @@ def _adjustment_rows(
     return rows
 
 
-def _remittance_write(plan: _Plan, file_id: int) -> int:
+def _remittance_write(plan: _Plan, file_id: int) -> tuple[int, list[posted.ClaimPayment]]:
     """One Remittance row and, in bulk, its claim payments, line payments, CAS and PLB rows."""
     r = plan.remittance
     remittance_row = posted.Remittance.objects.create(
@@ -449,7 +488,7 @@ def _remittance_write(plan: _Plan, file_id: int) -> int:
         )
         for p in r.provider_adjustments
     )
-    return remittance_row.pk
+    return remittance_row.pk, payments
 
 
 # --- the service ---------------------------------------------------------------------------------
@@ -493,33 +532,83 @@ def era_apply(
     seen = _already_posted(plans)
     decisions = []
     posted_ids: list[int] = []
+    exceptions: list[posted.PostingException] = []
+    attached: list[posted.ClaimPayment] = []
     for plan in plans:
         key = (plan.remittance.payer_id, plan.remittance.trace_number)
         if key in seen:
             result.remittances_skipped.append(plan.remittance.trace_number)
             continue
         seen.add(key)
-        posted_ids.append(_remittance_write(plan, stored_file_id))
+        remittance_id, payments = _remittance_write(plan, stored_file_id)
+        posted_ids.append(remittance_id)
         result.remittances_posted.append(plan.remittance.trace_number)
-        for clp, row in zip(plan.remittance.claims, plan.claims, strict=True):
-            if row is None:
-                result.claims_unmatched.append(clp.control_number)
+        rows = zip(plan.remittance.claims, plan.claims, payments, plan.exceptions, strict=True)
+        for clp, row, payment, why in rows:
+            if why is not None:
+                exceptions.append(_exception_row(payment, remittance_id, *why))
+                if why[0] == posted.ExceptionReason.NO_CLAIM:
+                    result.claims_unmatched.append(clp.control_number)
                 continue
+            assert row is not None  # a CLP with no claim is an exception
             result.claims_matched += 1
+            attached.append(payment)
             decisions.append(
                 PaymentDecision(claim_id=row.id, payment=clp, trace=plan.remittance.trace_number)
             )
     result.claims_not_moved = claims_adjudicate_payments(
         decisions=decisions, user=user, file_id=stored_file_id
     )
+    exceptions += _detach_not_moved(attached, result.claims_not_moved)
+    posted.PostingException.objects.bulk_create(exceptions)
     for remittance_id in posted_ids:
         # robust: with Redis down the payments stay posted; the biller bills the next payer
         # from the claim page. The task is idempotent (one secondary per primary).
-        transaction.on_commit(_secondaries_enqueuer(remittance_id), robust=True)
+        transaction.on_commit(secondaries_enqueuer(remittance_id), robust=True)
     return result
 
 
-def _secondaries_enqueuer(remittance_id: int) -> Callable[[], None]:
+def _exception_row(
+    payment: posted.ClaimPayment, remittance_id: int, reason: str, message: str
+) -> posted.PostingException:
+    return posted.PostingException(
+        practice_id=payment.practice_id,
+        remittance_id=remittance_id,
+        claim_payment=payment,
+        reason=reason,
+        message=message,
+    )
+
+
+def _detach_not_moved(
+    payments: list[posted.ClaimPayment], not_moved: dict[int, str]
+) -> list[posted.PostingException]:
+    """The payments of claims that refused their move are unattached from them (claim, lines
+    and adjustments) and become exceptions: the claim was not paid by this posting."""
+    refused = [p for p in payments if p.claim_id in not_moved]
+    if not refused:
+        return []
+    ids = [p.pk for p in refused]
+    posted.Adjustment.objects.filter(claim_payment_id__in=ids).update(claim=None)
+    posted.LinePayment.objects.filter(claim_payment_id__in=ids).update(claim_line=None)
+    posted.ClaimPayment.objects.filter(pk__in=ids).update(claim=None)
+    rows = []
+    for payment in refused:
+        status = ClaimStatus(not_moved[payment.claim_id or 0]).label.lower()
+        message = (
+            f"claim {payment.control_number} is {status}: it cannot take this payment "
+            f"(CLP02 {payment.status_code}, paid {money(payment.paid)})"
+        )
+        payment.claim_id = None
+        rows.append(
+            _exception_row(
+                payment, payment.remittance_id, posted.ExceptionReason.CLAIM_CANNOT_MOVE, message
+            )
+        )
+    return rows
+
+
+def secondaries_enqueuer(remittance_id: int) -> Callable[[], None]:
     """The on-commit callback that asks a worker to bill the next payers of a posted 835."""
 
     def enqueue_secondaries() -> None:

@@ -3,7 +3,7 @@ denied lines (a page and an API endpoint, `api_urlpatterns`)."""
 
 from django.urls import path
 
-from denials import api, correction_views, views
+from denials import api, correction_views, remittance_views, views
 
 urlpatterns = [
     path("administration/", views.home, name="home-administrator"),
@@ -34,5 +34,28 @@ api_urlpatterns = [
         "claims/<int:pk>/rebill-denied/",
         api.ClaimRebillDeniedApi.as_view(),
         name="api-claim-rebill-denied",
+    ),
+]
+
+# The biller's remittance pages and the posting exceptions queue (denials/remittance_views.py).
+urlpatterns += [
+    path("remittances/", remittance_views.remittance_list, name="remittance-list"),
+    path("remittances/<int:pk>/", remittance_views.remittance_detail, name="remittance-detail"),
+    path("remittances/<int:pk>/file/", remittance_views.remittance_file, name="remittance-file"),
+    path("remittances/exceptions/", remittance_views.exception_list, name="posting-exceptions"),
+    path(
+        "remittances/exceptions/<int:pk>/",
+        remittance_views.exception_detail,
+        name="posting-exception",
+    ),
+    path(
+        "remittances/exceptions/<int:pk>/match/",
+        remittance_views.exception_match,
+        name="posting-exception-match",
+    ),
+    path(
+        "remittances/exceptions/<int:pk>/resolve/",
+        remittance_views.exception_resolve,
+        name="posting-exception-resolve",
     ),
 ]

@@ -352,18 +352,27 @@ def check_balance(remittance: Remittance) -> list[str]:
     """
     problems: list[str] = []
     for claim in remittance.claims:
-        problems.extend(_claim_problems(claim))
-    paid = sum((c.paid for c in remittance.claims), ZERO)
-    plb = sum((p.amount for p in remittance.provider_adjustments), ZERO)
-    if paid - plb != remittance.payment_amount:
-        problems.append(
-            f"remittance {remittance.control_number}: BPR02 {remittance.payment_amount} != "
-            f"claims paid {paid} - provider adjustments {plb} = {paid - plb}"
-        )
+        problems.extend(claim_balance_problems(claim))
+    total = payment_balance_problem(remittance)
+    if total:
+        problems.append(total)
     return problems
 
 
-def _claim_problems(claim: ClaimPayment) -> list[str]:
+def payment_balance_problem(remittance: Remittance) -> str:
+    """Why BPR02 is not the claims paid less the PLB amounts; '' when it is."""
+    paid = sum((c.paid for c in remittance.claims), ZERO)
+    plb = sum((p.amount for p in remittance.provider_adjustments), ZERO)
+    if paid - plb == remittance.payment_amount:
+        return ""
+    return (
+        f"remittance {remittance.control_number}: BPR02 {remittance.payment_amount} != "
+        f"claims paid {paid} - provider adjustments {plb} = {paid - plb}"
+    )
+
+
+def claim_balance_problems(claim: ClaimPayment) -> list[str]:
+    """Why one CLP's lines and adjustments do not add up to its paid amount; [] when they do."""
     problems: list[str] = []
     total = sum((a.amount for a in claim.adjustments), ZERO)
     for number, line in enumerate(claim.service_lines, start=1):

@@ -168,14 +168,20 @@ def test_payer_claim_number_is_filled_only_where_empty(claims):
     assert claims["CLM7782"].payer_claim_number == "2026331000124"
 
 
-def test_a_claim_that_cannot_move_is_reported_not_an_error(claims):
+def test_a_claim_that_cannot_move_becomes_an_exception_not_an_error(claims):
     Claim.objects.filter(pk=claims["CLM7781"].pk).update(status=S.VOID)
 
     result = era_post(content=northwind_bytes(), name="northwind.835")
 
     assert result.claims_not_moved == {claims["CLM7781"].pk: S.VOID}
     assert statuses(claims)["CLM7781"] == S.VOID
-    assert ClaimPayment.objects.filter(claim=claims["CLM7781"]).count() == 1
+    assert not ClaimPayment.objects.filter(claim=claims["CLM7781"]).exists()
+    assert not Adjustment.objects.filter(claim=claims["CLM7781"]).exists()
+    payment = ClaimPayment.objects.get(control_number="CLM7781")
+    assert payment.claim is None
+    assert payment.posting_exception.message == (
+        "claim CLM7781 is voided: it cannot take this payment (CLP02 1, paid 298.00)"
+    )
 
 
 def test_importing_the_same_file_twice_posts_once(claims):
@@ -218,10 +224,31 @@ def test_an_unbalanced_file_is_refused_whole_and_quarantined(claims):
     assert "BPR02 600" in kept.error
 
 
-def test_an_unbalanced_claim_names_the_claim_and_line(claims):
+def test_an_unbalanced_claim_is_an_exception_naming_the_claim_and_line(claims):
+    # The payment total still balances: only CLM7781's lines do not add up to its paid amount.
     unbalanced = northwind_bytes().replace(b"CAS*CO*45*112", b"CAS*CO*45*111")
 
-    with pytest.raises(PostingRefused, match=r"claim CLM7781 line 1 \(99213\)"):
+    result = era_post(content=unbalanced, name="unbalanced.835")
+
+    assert result.remittances_posted == ["T48213"]
+    payment = ClaimPayment.objects.get(control_number="CLM7781")
+    assert payment.claim is None
+    assert payment.posting_exception.reason == "unbalanced"
+    assert payment.posting_exception.message.startswith(
+        "the lines do not add up to the claim's paid amount: claim CLM7781 line 1 (99213)"
+    )
+    assert statuses(claims)["CLM7781"] == S.ACCEPTED  # not moved
+    assert statuses(claims)["CLM7782"] == S.PARTIALLY_PAID  # the others are posted
+
+
+def test_an_unbalanced_claim_in_a_file_whose_total_is_broken_refuses_the_file(claims):
+    unbalanced = (
+        northwind_bytes()
+        .replace(b"CAS*CO*45*112", b"CAS*CO*45*111")
+        .replace(b"BPR*I*501.1*", b"BPR*I*600*")
+    )
+
+    with pytest.raises(PostingRefused, match=r"claim CLM7781 line 1 \(99213\).*BPR02 600"):
         era_post(content=unbalanced, name="unbalanced.835")
 
     assert nothing_posted()

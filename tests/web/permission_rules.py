@@ -133,6 +133,22 @@ RULES: dict[str, Rule] = {
     "quarantine": get(BILLING),
     "quarantine-dismiss": post(BILLING, pk="quarantined"),
     "claim-next-payer": post(BILLING, pk="claim"),
+    # remittances and posting exceptions (denials/remittance_views.py)
+    "remittance-list": get(BILLING),
+    "remittance-detail": get(BILLING, pk="remittance"),
+    "remittance-file": get(BILLING, pk="remittance"),
+    "posting-exceptions": get(BILLING),
+    "posting-exception": get(BILLING, pk="posting_exception"),
+    "posting-exception-match": Rule(
+        methods={"POST": BILLING},
+        args={"pk": "posting_exception"},
+        body={"POST": {"claim": "claim"}},
+    ),
+    "posting-exception-resolve": Rule(
+        methods={"POST": BILLING},
+        args={"pk": "posting_exception"},
+        body={"POST": {"note": Literal("not ours: returned to the payer")}},
+    ),
     # editing and correcting a claim (claims/correction_views.py, denials/correction_views.py)
     "claim-edit": get_post(BILLING, pk="claim"),
     "claim-correct": get_post(BILLING, pk="claim"),

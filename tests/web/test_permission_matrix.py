@@ -173,6 +173,7 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
     )  # fmt: skip
     assert quarantined.status == FileStatus.QUARANTINED
     claim = ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.READY)
+    remittance, posting_exception = _remittance_with_exception(practice_a)
     return {
         "practice": practice_a,
         "patient": patient,
@@ -201,6 +202,8 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
             practice=practice_a, name="Big denials", criteria={"amount_min": "500"}
         ),
         "quarantined": quarantined,
+        "remittance": remittance,
+        "posting_exception": posting_exception,
         "claim_import": ClaimImport.objects.create(
             practice=practice_a,
             file_name="client.837",
@@ -220,6 +223,28 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
             charges={"99213": Decimal("150.00")},
         ),
     }
+
+
+def _remittance_with_exception(practice) -> tuple[Any, Any]:
+    from denials.models import ClaimPayment, ExceptionReason, PostingException, Remittance
+
+    remittance = Remittance.objects.create(
+        practice=practice, payer_name="NORTHWIND HEALTH", trace_number="TMATRIX",
+        payer_identifier="1512345678", payment_method="ACH", payment_amount=Decimal("80.00"),
+        file=stored_file_save(
+            kind=FileKind.REMITTANCE_835, direction=Direction.INBOUND, name="paid.835",
+            content=b"ISA*00*paid~", practice_id=practice.pk,
+        ),
+    )  # fmt: skip
+    payment = ClaimPayment.objects.create(
+        practice=practice, remittance=remittance, control_number="CLM404", status_code="1",
+        charge=Decimal("80.00"), paid=Decimal("80.00"),
+    )  # fmt: skip
+    exception = PostingException.objects.create(
+        practice=practice, remittance=remittance, claim_payment=payment,
+        reason=ExceptionReason.NO_CLAIM, message="no claim with control number CLM404",
+    )  # fmt: skip
+    return remittance, exception
 
 
 def _value(value: str | Literal, objects: dict[str, Any]) -> Any:
