@@ -155,3 +155,15 @@ class ProviderAdjustment(models.Model):  # noqa: DJ008 (shown only inside its re
 
     class Meta:
         ordering = ["remittance", "id"]
+
+
+# The denial work queue's rows (denials/denial_models.py), here so Django finds them.
+from denials.denial_models import (  # noqa: E402
+    Denial,
+    DenialOutcome,
+    DenialStatus,
+    DenialWriteOff,
+    WriteOffStatus,
+)
+
+__all__ = ["Denial", "DenialOutcome", "DenialStatus", "DenialWriteOff", "WriteOffStatus"]
