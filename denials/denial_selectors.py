@@ -67,7 +67,7 @@ def _annotated(today: datetime.date) -> QuerySet[Denial]:
         output_field=IntegerField(),
     )
     return Denial.objects.select_related(
-        "practice", "claim__patient", "claim__payer", "assignee"
+        "practice", "claim__patient", "claim__payer", "assignee", "line_payment"
     ).annotate(
         days_left=days_left,
         priority=ExpressionWrapper(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.corrections import correction_refusal
+from claims.corrections import CORRECTABLE
 from claims.models import Claim
 from denials.categories.table import CATEGORIES
 from denials.denial_models import DenialOutcome, DenialStatus, DenialWriteOff
@@ -119,7 +119,9 @@ def denial_queue_view(request: AuthenticatedRequest) -> HttpResponse:
                 "next_step": next_step,
                 "band": priority_band(denial.priority),  # type: ignore[attr-defined]
                 "overdue": denial.due_on < today and denial.status != DenialStatus.RESOLVED,
-                "correctable": correction_refusal(denial.claim) is None,
+                # The claim-correct page says in words why not when the claim cannot be
+                # replaced (no payer claim number, a replacement already open).
+                "correctable": denial.claim.status in CORRECTABLE,
             }
         )
     context = {

@@ -525,3 +525,45 @@ def test_a_nul_is_refused_at_the_door_and_changes_nothing(client, biller, posted
     denial.refresh_from_db()
     assert (denial.status, denial.assignee) == (DenialStatus.OPEN, None)
     assert not DenialWriteOff.objects.exists()
+
+
+def test_the_queue_page_costs_the_same_queries_for_many_denials(
+    client, biller, posted, django_assert_max_num_queries
+):
+    client.force_login(biller)
+    url = reverse("denial-queue")
+    client.get(url)  # warm the session and the code-list caches
+
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    for claim in posted.values():
+        if not Denial.objects.filter(claim=claim).exists():
+            payment = Denial.objects.first().claim_payment
+            Denial.objects.create(
+                practice=claim.practice, claim=claim, claim_payment=payment, group="CO",
+                carc="16", rarcs=["N290"], category="missing_information", amount=D("10"),
+                denied_on=DENIED_ON, due_on=DENIED_ON,
+            )  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 5
+
+
+def test_a_denial_paid_later_in_the_same_file_is_made_resolved(claims):
+    both = interchange(
+        [
+            "BPR*I*150*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261215",
+            "TRN*1*T50005*1512345678",
+            "N1*PR*NORTHWIND HEALTH*XV*NWH01",
+            "N1*PE*ALPHA FAMILY MEDICINE*XX*1999999999",
+            "LX*1",
+            "CLP*CLM7783*4*150*0*0*12*2026331000125*11*1",
+            "CAS*CO*50*150",
+            "CLP*CLM7783*1*150*150*0*12*2026331000125*11*1",
+        ],
+        control="000000303",
+    )
+    era_post(content=both, name="both.835")
+
+    denial = Denial.objects.get(claim=claims["CLM7783"])
+    assert (denial.status, denial.outcome) == (DenialStatus.RESOLVED, DenialOutcome.OVERTURNED)
