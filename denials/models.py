@@ -210,3 +210,15 @@ class PostingException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_payment.control_number}: {self.message}"
+
+
+# The denial work queue's rows (denials/denial_models.py), here so Django finds them.
+from denials.denial_models import (  # noqa: E402
+    Denial,
+    DenialOutcome,
+    DenialStatus,
+    DenialWriteOff,
+    WriteOffStatus,
+)
+
+__all__ = ["Denial", "DenialOutcome", "DenialStatus", "DenialWriteOff", "WriteOffStatus"]

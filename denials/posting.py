@@ -30,6 +30,7 @@ from claims.adjudication import PaymentDecision, claims_adjudicate_payments
 from claims.models import ClaimLine, ClaimStatus
 from claims.selectors import claims_by_control_number
 from denials import models as posted
+from denials.denial_records import denials_record
 from rcm.bulk import objects_insert
 from rcm.practice.models import Payer, Practice
 from rcm.x12.base import X12Error
@@ -561,6 +562,7 @@ def era_apply(
     )
     exceptions += _detach_not_moved(attached, result.claims_not_moved)
     posted.PostingException.objects.bulk_create(exceptions)
+    denials_record(remittance_ids=posted_ids)  # the denial queue's rows (denial_records.py)
     for remittance_id in posted_ids:
         # robust: with Redis down the payments stay posted; the biller bills the next payer
         # from the claim page. The task is idempotent (one secondary per primary).

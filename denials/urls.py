@@ -3,7 +3,7 @@ denied lines (a page and an API endpoint, `api_urlpatterns`)."""
 
 from django.urls import path
 
-from denials import api, correction_views, remittance_views, views
+from denials import api, correction_views, denial_views, remittance_views, views
 
 urlpatterns = [
     path("administration/", views.home, name="home-administrator"),
@@ -57,5 +57,22 @@ urlpatterns += [
         "remittances/exceptions/<int:pk>/resolve/",
         remittance_views.exception_resolve,
         name="posting-exception-resolve",
+    ),
+]
+
+# The denial work queue (denials/denial_views.py).
+urlpatterns += [
+    path("denials/", denial_views.denial_queue_view, name="denial-queue"),
+    path("denials/assign/", denial_views.denials_assign_view, name="denials-assign"),
+    path("denials/<int:pk>/assign/", denial_views.denial_assign_view, name="denial-assign"),
+    path("denials/<int:pk>/resolve/", denial_views.denial_resolve_view, name="denial-resolve"),
+    path(
+        "denials/<int:pk>/write-off/", denial_views.denial_write_off_view, name="denial-write-off"
+    ),
+    path("denials/write-offs/", denial_views.write_offs_view, name="denial-write-offs"),
+    path(
+        "denials/write-offs/<int:pk>/decide/",
+        denial_views.write_off_decide_view,
+        name="denial-write-off-decide",
     ),
 ]

@@ -63,6 +63,7 @@ class PayerAdmin(admin.ModelAdmin):
         "claim_filing_indicator",
         "timely_filing_days",
         "turnaround_days",
+        "appeal_days",
         "submission_method",
         "is_active",
     ]

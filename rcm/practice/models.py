@@ -51,6 +51,12 @@ class Practice(models.Model):
     phone = models.CharField(max_length=10, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    write_off_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("100.00"),
+        help_text="A biller writes off a denial up to this; above it an administrator approves.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +145,9 @@ class Payer(models.Model):
     claim_filing_indicator = models.CharField(max_length=2, choices=ClaimFilingIndicator.choices)
     timely_filing_days = models.PositiveIntegerField(
         default=365, help_text="Days after the date of service within which a claim must arrive."
+    )
+    appeal_days = models.PositiveIntegerField(
+        default=60, help_text="Days after a denial's remittance within which an appeal must arrive."
     )
     turnaround_days = models.PositiveIntegerField(
         default=14, help_text="Usual days from acceptance to remittance; status checks start after."

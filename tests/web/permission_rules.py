@@ -131,6 +131,14 @@ RULES: dict[str, Rule] = {
     "claims-unbilled-bill-all": post(BILLING),
     "codeset-impact": get(CLAIM_READERS),
     "quarantine": get(BILLING),
+    # the denial work queue (denials/denial_views.py)
+    "denial-queue": get(BILLING),
+    "denials-assign": post(BILLING),  # the ticked denials: none ticked is a refusal in words
+    "denial-assign": post(BILLING, pk="denial"),
+    "denial-resolve": post(BILLING, pk="denial"),
+    "denial-write-off": post(BILLING, pk="denial"),
+    "denial-write-offs": get(ADMINISTRATION),
+    "denial-write-off-decide": post(ADMINISTRATION, pk="denial_write_off"),
     "quarantine-dismiss": post(BILLING, pk="quarantined"),
     "claim-next-payer": post(BILLING, pk="claim"),
     # remittances and posting exceptions (denials/remittance_views.py)

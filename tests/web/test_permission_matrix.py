@@ -22,6 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from claims.models import ClaimAttachment, ClaimEdit, ClaimImport, ClaimStatus, SavedWorklist
+from denials.models import ClaimPayment, Denial, DenialWriteOff, Remittance, WriteOffStatus
 from patients.models import EligibilityCheck, EncounterStatus
 from rcm.files.models import Direction, FileKind, FileStatus
 from rcm.files.services import stored_file_quarantine, stored_file_save
@@ -174,6 +175,7 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
     assert quarantined.status == FileStatus.QUARANTINED
     claim = ClaimFactory(encounter__patient__practice=practice_a, status=ClaimStatus.READY)
     remittance, posting_exception = _remittance_with_exception(practice_a)
+    denial = _denial_of(claim)
     return {
         "practice": practice_a,
         "patient": patient,
@@ -204,6 +206,15 @@ def objects(practice_a, practice_b) -> dict[str, Any]:
         "quarantined": quarantined,
         "remittance": remittance,
         "posting_exception": posting_exception,
+        "denial": denial,
+        "denial_write_off": DenialWriteOff.objects.create(
+            practice=practice_a,
+            denial=denial,
+            amount=denial.amount,
+            note="Too old to appeal.",
+            status=WriteOffStatus.PENDING,
+            requested_by=front_desk,
+        ),
         "claim_import": ClaimImport.objects.create(
             practice=practice_a,
             file_name="client.837",
@@ -245,6 +256,25 @@ def _remittance_with_exception(practice) -> tuple[Any, Any]:
         reason=ExceptionReason.NO_CLAIM, message="no claim with control number CLM404",
     )  # fmt: skip
     return remittance, exception
+
+
+def _denial_of(claim) -> Denial:
+    """A claim-level denial of `claim` (CO-50), from a posted payment."""
+    remittance = Remittance.objects.create(
+        practice=claim.practice, payer=claim.payer, payer_name="MATRIX PAYER", trace_number="M1",
+        payer_identifier="1512345678", payment_method="NON", payment_amount=Decimal("0"),
+        payment_date=datetime.date(2026, 11, 27),
+    )  # fmt: skip
+    payment = ClaimPayment.objects.create(
+        practice=claim.practice, remittance=remittance, claim=claim,
+        control_number=claim.control_number, status_code="4", charge=Decimal("150"),
+        paid=Decimal("0"),
+    )  # fmt: skip
+    return Denial.objects.create(
+        practice=claim.practice, claim=claim, claim_payment=payment, group="CO", carc="50",
+        category="medical_necessity", amount=Decimal("150.00"),
+        denied_on=datetime.date(2026, 11, 27), due_on=datetime.date(2027, 1, 26),
+    )  # fmt: skip
 
 
 def _value(value: str | Literal, objects: dict[str, Any]) -> Any:
