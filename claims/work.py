@@ -19,7 +19,7 @@ from django.utils import timezone
 from claims.models import Claim, ClaimEvent, ClaimStatus, EventKind, SavedWorklist
 from rcm.practice.models import Membership, User
 from rcm.practice.permissions import BILLING
-from rcm.practice.selectors import practice_ids_for
+from rcm.practice.selectors import practice_ids_for, selected_rows_lock
 
 MAX_NOTE_LENGTH = 4000
 MAX_REASON_LENGTH = 200
@@ -48,19 +48,9 @@ def _clean_text(value: str, *, what: str, limit: int, required: bool) -> str:
 
 def _locked(claim_ids: Sequence[int], *, user: User) -> list[Claim]:
     """The claims, row-locked, all in practices where `user` bills (ValidationError otherwise)."""
-    if not claim_ids:
-        raise ValidationError("Select at least one claim.")
-    if len(claim_ids) > MAX_BULK:
-        raise ValidationError(f"Select at most {MAX_BULK} claims at once.")
-    fence = practice_ids_for(user=user, roles=BILLING)
-    claims = list(
-        Claim.objects.select_for_update()
-        .filter(pk__in=list(claim_ids), practice_id__in=fence)
-        .order_by("id")
+    return selected_rows_lock(
+        Claim.objects.all(), claim_ids, user=user, roles=BILLING, noun="claim", limit=MAX_BULK
     )
-    if len(claims) != len(set(claim_ids)):
-        raise ValidationError("Some of the selected claims are not yours to work.")
-    return claims
 
 
 def _apply(

@@ -20,7 +20,7 @@ from denials.denial_models import (
 )
 from rcm.practice.models import Membership, Practice, User
 from rcm.practice.permissions import ADMINISTRATION, BILLING
-from rcm.practice.selectors import practice_ids_for
+from rcm.practice.selectors import practice_ids_for, selected_rows_lock
 
 MAX_BULK = 500
 MAX_NOTE = 500
@@ -64,19 +64,9 @@ def amount_parse(text: str | None) -> Decimal:
 
 
 def _locked(denial_ids: Sequence[int], *, user: User) -> list[Denial]:
-    if not denial_ids:
-        raise ValidationError("Select at least one denial.")
-    if len(denial_ids) > MAX_BULK:
-        raise ValidationError(f"Select at most {MAX_BULK} denials at once.")
-    fence = practice_ids_for(user=user, roles=BILLING)
-    denials = list(
-        Denial.objects.select_for_update()
-        .filter(pk__in=list(denial_ids), practice_id__in=fence)
-        .order_by("id")
+    return selected_rows_lock(
+        Denial.objects.all(), denial_ids, user=user, roles=BILLING, noun="denial", limit=MAX_BULK
     )
-    if len(denials) != len(set(denial_ids)):
-        raise ValidationError("Some of the selected denials are not yours to work.")
-    return denials
 
 
 def denials_assign(*, denial_ids: Sequence[int], assignee: User | None, user: User) -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 
 from rcm.practice.models import (
     FeeScheduleEntry,
@@ -117,3 +119,31 @@ def worker_heartbeat_last() -> datetime.datetime | None:
     """When a worker last ran beat's heartbeat task: are workers and beat alive?"""
     stamp = cache.get(HEARTBEAT_KEY)
     return datetime.datetime.fromisoformat(stamp) if stamp else None
+
+
+RowT = TypeVar("RowT", bound=Model)
+
+
+def selected_rows_lock(
+    rows: QuerySet[RowT],
+    ids: Sequence[int],
+    *,
+    user: Any,
+    roles: Iterable[str],
+    noun: str,
+    limit: int,
+) -> list[RowT]:
+    """The rows a person ticked (`ids`), row-locked in id order, every one in a practice where
+    `user` holds one of `roles`; ValidationError in words otherwise (none ticked, more than
+    `limit`, or one outside their practices). For the bulk actions of the work queues."""
+    if not ids:
+        raise ValidationError(f"Select at least one {noun}.")
+    if len(ids) > limit:
+        raise ValidationError(f"Select at most {limit} {noun}s at once.")
+    fence = practice_ids_for(user=user, roles=roles)
+    found = list(
+        rows.select_for_update().filter(pk__in=list(ids), practice_id__in=fence).order_by("id")
+    )
+    if len(found) != len(set(ids)):
+        raise ValidationError(f"Some of the selected {noun}s are not yours to work.")
+    return found
