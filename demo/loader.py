@@ -33,6 +33,7 @@ from demo.catalog import (
 from demo.people import CoverageContext, Person, people_build, people_save
 from demo.remits import postings_build, remittances_save
 from demo.visits import Visit, VisitContext, visits_build, visits_save
+from denials.denial_records import denials_backfill
 from denials.models import Remittance
 from patients.models import Encounter, Patient
 from rcm.audit.context import audit_context
@@ -203,6 +204,9 @@ def _generate(today: datetime.date) -> tuple[dict[str, Practice], list[str]]:
     claims_walk(plans, billers)
     timelines_backdate(plans)
     remittances_save(postings_build(rng, plans), now)
+    # The demo's remittances are written as rows, not posted through era_post: their denials
+    # are made as the denial queue's backfill makes them.
+    denials_backfill(practice_ids=[p.pk for p in practices.values()])
     _created_backdate(rng, people, visits, now)
     return practices, kept
 

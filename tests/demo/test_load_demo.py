@@ -19,7 +19,7 @@ from claims.paper import claims_to_print
 from claims.state import ClaimStatus, can_transition
 from demo.billing import PAPER_QUEUED
 from demo.catalog import DEMO_PASSWORD, PRACTICES
-from denials.models import Adjustment, ClaimPayment, Remittance
+from denials.models import Adjustment, ClaimPayment, Denial, Remittance
 from patients.models import Coverage, Encounter, EncounterStatus, Patient
 from rcm.audit.models import AuditEvent
 from rcm.practice.models import Payer, Practice, SubmissionMethod, User
@@ -91,6 +91,10 @@ def test_load_demo_builds_every_stage_once():
     reasons = set(Adjustment.objects.filter(claim_payment__practice_id__in=ids)
                   .values_list("group", "reason"))  # fmt: skip
     assert {("CO", "45"), ("PR", "2"), ("PR", "3"), ("CO", "97"), ("PR", "204")} <= reasons
+    # Every denied claim is on the denial queue, as posting its 835 would have put it.
+    denied = set(claims.filter(status=ClaimStatus.DENIED).values_list("pk", flat=True))
+    queued = set(Denial.objects.filter(practice_id__in=ids).values_list("claim_id", flat=True))
+    assert denied and denied <= queued
     admin, agency = User.objects.get(username="admin"), User.objects.get(username="agency")
     # The practice administrator works in the app only; the Django admin is the operator's.
     assert not admin.is_staff and not admin.is_superuser and admin.check_password(DEMO_PASSWORD)
